@@ -1,0 +1,61 @@
+"""Every write to the CRM goes through here: explicit actor, permission check, one transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from tandem.crm.models import Org, OrgUser, Profile
+from tandem.web.errors import Problem, require
+
+STANDARD_FEATURES: list[str] = []
+
+
+def _unique_slug(name: str, slug: str | None) -> str:
+    base = slugify(slug or name)[:40] or "org"
+    candidate, n = base, 1
+    while Org.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def do_create_org(*, actor, name: str, slug: str | None = None) -> Org:
+    """A new org with its standard profiles; the creator is its first Administrator."""
+    name = (name or "").strip()
+    if not name:
+        raise Problem.invalid({"name": ["An org needs a name."]})
+    if slug and Org.objects.filter(slug=slug).exists():
+        raise Problem(409, f"The org address {slug!r} is taken.", {"slug": ["Already taken."]})
+    org = Org.objects.create(name=name, slug=_unique_slug(name, slug))
+    admin = Profile.objects.create(
+        org=org, name="Administrator", is_administrator=True, features=list(Profile.FEATURES)
+    )
+    Profile.objects.create(org=org, name="Standard", features=STANDARD_FEATURES)
+    OrgUser.objects.create(org=org, user=actor, profile=admin)
+    return org
+
+
+def _member(org: Org, user) -> OrgUser | None:
+    return OrgUser.objects.select_related("profile").filter(org=org, user=user).first()
+
+
+@transaction.atomic
+def do_add_member(*, actor, org: Org, user, profile_name: str = "Standard") -> OrgUser:
+    """Add an existing person to the org with a profile (Administrator or manage_users only)."""
+    me = _member(org, actor)
+    require(
+        me is not None and me.can("manage_users"), "Only users who may manage users can add people."
+    )
+    profile = Profile.objects.filter(org=org, name=profile_name).first()
+    if profile is None:
+        raise Problem.invalid({"profile": [f"No profile named {profile_name!r}."]})
+    member, created = OrgUser.objects.get_or_create(
+        org=org, user=user, defaults={"profile": profile}
+    )
+    if not created and (member.profile_id != profile.id or member.state != OrgUser.State.ACTIVE):
+        member.profile = profile
+        member.state = OrgUser.State.ACTIVE
+        member.save(update_fields=["profile", "state"])
+    return member

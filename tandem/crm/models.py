@@ -1,0 +1,64 @@
+"""CRM tenancy: orgs, profiles (permission sets) and the people in them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Org(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    """A permission set. Feature permissions are named in FEATURES."""
+
+    FEATURES = {
+        "manage_users": _("Manage users"),
+        "customize_modules": _("Customize modules"),
+        "desk_integration": _("Desk integration"),
+        "import_export": _("Import and export"),
+    }
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="profiles")
+    name = models.CharField(_("name"), max_length=80)
+    is_administrator = models.BooleanField(default=False)
+    features = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="crm_profile_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def allows(self, feature: str) -> bool:
+        return self.is_administrator or feature in self.features
+
+
+class OrgUser(models.Model):
+    class State(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        DEACTIVATED = "deactivated", _("Deactivated")
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="members")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.ACTIVE)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "user"], name="crm_orguser_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.org}"
+
+    def can(self, feature: str) -> bool:
+        return self.state == self.State.ACTIVE and self.profile.allows(feature)

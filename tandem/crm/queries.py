@@ -1,0 +1,59 @@
+"""Tenant-scoped reads of the CRM. Everything outside the CRM reads through here."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tandem.crm.models import Org, OrgUser
+from tandem.identity.tenants import Membership
+
+
+def _membership(member: OrgUser) -> Membership:
+    org = member.org
+    return Membership(
+        kind="crm",
+        tenant_id=org.id,
+        slug=org.slug,
+        name=org.name,
+        role=member.profile.name,
+        url=reverse("crm:home", args=[org.slug]),
+        member=member,
+    )
+
+
+def _active():
+    return OrgUser.objects.select_related("org", "profile", "user").filter(
+        state=OrgUser.State.ACTIVE
+    )
+
+
+def memberships(user) -> list[Membership]:
+    return [_membership(m) for m in _active().filter(user=user).order_by("org__name")]
+
+
+def membership(user, tenant_id: int | None, slug: str | None) -> Membership | None:
+    members = _active().filter(user=user)
+    if tenant_id is not None:
+        members = members.filter(org_id=tenant_id)
+    if slug is not None:
+        members = members.filter(org__slug=slug)
+    member = members.first()
+    return _membership(member) if member else None
+
+
+def org_by_slug(slug: str) -> Org | None:
+    return Org.objects.filter(slug=slug).first()
+
+
+def members_of(org: Org):
+    return OrgUser.objects.filter(org=org).select_related("user", "profile").order_by("user__email")
+
+
+def member_for(org: Org, user_id: int) -> OrgUser:
+    """One person of this org by their user id; anyone else is a 404."""
+    from tandem.web.errors import Problem
+
+    member = members_of(org).filter(user_id=user_id).first()
+    if member is None:
+        raise Problem(404, "No such user in this org.")
+    return member

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeskConfig(AppConfig):
+    name = "tandem.desk"
+    label = "desk"
+    verbose_name = _("Desk")
+
+    def ready(self) -> None:
+        from tandem.desk import queries
+        from tandem.identity import tenants
+        from tandem.web.nav import register_tabs
+
+        tenants.register(
+            tenants.TenantKind(
+                kind="desk",
+                label="Desk",
+                memberships=queries.memberships,
+                membership=queries.membership,
+            )
+        )
+        register_tabs("desk", _tabs)
+
+
+def _tabs(request, membership):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from tandem.web.nav import Tab
+
+    url = reverse("desk:home", args=[membership.slug])
+    return [Tab(_("Home"), url, active=request.path == url)]

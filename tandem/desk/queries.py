@@ -1,0 +1,66 @@
+"""Tenant-scoped reads of Desk. Everything outside Desk reads through here."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tandem.desk.models import Agent, Portal
+from tandem.identity.tenants import Membership
+
+
+def _membership(agent: Agent) -> Membership:
+    portal = agent.portal
+    return Membership(
+        kind="desk",
+        tenant_id=portal.id,
+        slug=portal.slug,
+        name=portal.name,
+        role=agent.get_role_display(),
+        url=reverse("desk:home", args=[portal.slug]),
+        member=agent,
+    )
+
+
+def _active():
+    return Agent.objects.select_related("portal", "user").filter(state=Agent.State.ACTIVE)
+
+
+def memberships(user) -> list[Membership]:
+    return [_membership(a) for a in _active().filter(user=user).order_by("portal__name")]
+
+
+def membership(user, tenant_id: int | None, slug: str | None) -> Membership | None:
+    agents = _active().filter(user=user)
+    if tenant_id is not None:
+        agents = agents.filter(portal_id=tenant_id)
+    if slug is not None:
+        agents = agents.filter(portal__slug=slug)
+    agent = agents.first()
+    return _membership(agent) if agent else None
+
+
+def portal_by_slug(slug: str) -> Portal | None:
+    return Portal.objects.filter(slug=slug).first()
+
+
+def agents_of(portal: Portal):
+    return (
+        Agent.objects.filter(portal=portal)
+        .select_related("user")
+        .prefetch_related("departments")
+        .order_by("user__email")
+    )
+
+
+def departments_of(portal: Portal):
+    return portal.departments.order_by("name")
+
+
+def department_for(portal: Portal, department_id: int):
+    """One department of this portal; another portal's id is a 404 like an unknown one."""
+    from tandem.web.errors import Problem
+
+    department = portal.departments.filter(pk=department_id).first()
+    if department is None:
+        raise Problem(404, "No such department in this portal.")
+    return department

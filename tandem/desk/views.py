@@ -1,0 +1,16 @@
+from django.shortcuts import render
+
+from tandem.desk import queries
+from tandem.identity.decorators import tenant_view
+
+
+@tenant_view("desk")
+def home(request):
+    portal = request.member.portal
+    context = {
+        "portal": portal,
+        "me": request.member,
+        "departments": queries.departments_of(portal),
+        "agents": queries.agents_of(portal),
+    }
+    return render(request, "desk/home.html", context)

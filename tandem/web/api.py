@@ -1,0 +1,243 @@
+"""What both REST APIs share: problem+json errors, cursor pagination, the API factory."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import logging
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, JsonResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from pydantic import create_model
+
+from tandem.web.errors import Problem
+
+log = logging.getLogger("tandem.api")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def problem_response(
+    status: int, detail: str, errors: dict[str, list[str]] | None = None, title: str | None = None
+) -> JsonResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or Problem.titles.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = JsonResponse(body, status=status, content_type="application/problem+json")
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="tandem"'
+    return response
+
+
+def _field_of(loc: list | tuple) -> str:
+    # ninja reports ("body", "payload", "email") or ("query", "limit"): keep the field path.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "form", "file", "header", "cookie"}:
+        parts = parts[1:]
+        if len(parts) > 1 and parts[0] in {"payload", "body", "data", "filters"}:
+            parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        msg = str(err.get("msg", "Invalid value."))
+        if err.get("type") == "json_invalid" or ("JSON" in msg and not err.get("loc")):
+            errors.setdefault("body", []).append("The request body is not valid JSON.")
+            continue
+        errors.setdefault(_field_of(err.get("loc", ())), []).append(msg)
+    return errors
+
+
+def install_problem_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(Problem)
+    def _problem(request, exc: Problem):
+        return problem_response(exc.status, exc.detail, exc.errors, exc.title)
+
+    @api.exception_handler(ValidationError)
+    def _invalid(request, exc: ValidationError):
+        errors = validation_errors(exc)
+        return problem_response(400, "The request has invalid fields.", errors)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        return problem_response(401, "A valid API token (Authorization: Bearer …) is required.")
+
+    @api.exception_handler(AuthorizationError)
+    def _forbidden_ninja(request, exc):
+        return problem_response(403, str(exc) or "You are not allowed to do that.")
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return problem_response(403, str(exc) or "You are not allowed to do that.")
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return problem_response(404, "No such object here.")
+
+    @api.exception_handler(DjangoValidationError)
+    def _django_invalid(request, exc: DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            errors = {
+                f: [str(m) for e in errs for m in e.messages] for f, errs in exc.error_dict.items()
+            }
+        else:
+            errors = {"body": [str(m) for m in exc.messages]}
+        return problem_response(400, "The request has invalid fields.", errors)
+
+    @api.exception_handler(HttpError)
+    def _http(request, exc: HttpError):
+        # ninja raises a bare 400 for a body it cannot parse; say which part was wrong.
+        errors = {"body": [str(exc)]} if exc.status_code == 400 else None
+        return problem_response(exc.status_code, str(exc), errors)
+
+    @api.exception_handler(Exception)
+    def _crash(request, exc: Exception):
+        # Never leak a traceback to a client; the log keeps it for the operator.
+        log.exception("Unhandled error in %s %s", request.method, request.path)
+        return problem_response(500, "Something went wrong on our side. It has been logged.")
+
+
+def new_api(*, title: str, namespace: str, auth, description: str = "") -> NinjaAPI:
+    api = NinjaAPI(
+        title=title,
+        version="1",
+        description=description,
+        urls_namespace=namespace,
+        auth=auth,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    install_problem_handlers(api)
+    return api
+
+
+def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    return problem_response(404, f"There is no API endpoint at {request.path}.")
+
+
+# ---- cursor pagination -------------------------------------------------------------------
+
+
+class PageInfo(Schema):
+    next_cursor: str | None
+
+
+@cache
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The list envelope `{"data": [...], "info": {"next_cursor"}}` for an item schema."""
+    return create_model(
+        f"{item.__name__}Page", __base__=Schema, data=(list[item], ...), info=(PageInfo, ...)
+    )
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"dec": str(value)}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "dt" in value:
+            return dt.datetime.fromisoformat(value["dt"])
+        if "d" in value:
+            return dt.date.fromisoformat(value["d"])
+        if "dec" in value:
+            return Decimal(value["dec"])
+        raise ValueError("unknown cursor value")
+    return value
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([_encode(v) for v in values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != size:
+            raise ValueError("wrong size")
+        return [_decode(v) for v in values]
+    except (ValueError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
+        raise Problem(
+            400, "The cursor is not one this API gave out.", {"cursor": ["Invalid cursor."]}
+        ) from None
+
+
+def parse_limit(raw: Any) -> int:
+    if raw in (None, ""):
+        return DEFAULT_LIMIT
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError):
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Problem(
+            400, f"limit must be between 1 and {MAX_LIMIT}.", {"limit": [f"Use 1 to {MAX_LIMIT}."]}
+        )
+    return limit
+
+
+def keyset_page(
+    qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, limit: int
+) -> tuple[list, str | None]:
+    """One page of `qs` ordered by `order` (the last field must be unique, e.g. "-id"), after
+    `cursor`. Keyset pagination: page N costs as little as page 1 at any depth."""
+    fields = [f.lstrip("-") for f in order]
+    qs = qs.order_by(*order)
+    if cursor:
+        values = decode_cursor(cursor, len(fields))
+        after = Q()
+        # (a, b, c) > (x, y, z) lexicographically, honouring each field's direction.
+        for i, field in enumerate(fields):
+            op = "lt" if order[i].startswith("-") else "gt"
+            clause = Q(**{f"{field}__{op}": values[i]})
+            for j in range(i):
+                clause &= Q(**{fields[j]: values[j]})
+            after |= clause
+        qs = qs.filter(after)
+    rows = list(qs[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([_attr(last, f) for f in fields])
+    return rows, next_cursor
+
+
+def _attr(obj: Any, path: str) -> Any:
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+def paginate(request: HttpRequest, qs: QuerySet, *, order: tuple[str, ...] = ("-id",)) -> dict:
+    """The list envelope for `?cursor=&limit=` over a queryset."""
+    limit = parse_limit(request.GET.get("limit"))
+    rows, next_cursor = keyset_page(
+        qs, order=order, cursor=request.GET.get("cursor") or None, limit=limit
+    )
+    return {"data": rows, "info": {"next_cursor": next_cursor}}

@@ -1,0 +1,40 @@
+"""One exception for every refusal: problem+json in the APIs, a message in the UI."""
+
+from __future__ import annotations
+
+
+class Problem(Exception):
+    """A refusal with an HTTP status, a human reason and optional per-field messages.
+
+    Actions raise it; the API turns it into RFC 9457 problem+json, the UI into a message.
+    """
+
+    titles = {
+        400: "Bad request",
+        401: "Not signed in",
+        403: "Forbidden",
+        404: "Not found",
+        409: "Conflict",
+        413: "Payload too large",
+        422: "Unprocessable",
+    }
+
+    def __init__(self, status: int, detail: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors or {}
+
+    @property
+    def title(self) -> str:
+        return self.titles.get(self.status, "Error")
+
+    @classmethod
+    def invalid(cls, errors: dict[str, list[str]], detail: str | None = None) -> Problem:
+        return cls(400, detail or "The request has invalid fields.", errors)
+
+
+def require(condition: bool, detail: str, status: int = 403) -> None:
+    """Refuse unless `condition` holds. Used by actions for permission checks."""
+    if not condition:
+        raise Problem(status, detail)

@@ -1,0 +1,110 @@
+"""The background worker: django-tasks-db's worker, plus a heartbeat, a reaper for tasks whose
+worker died mid-run, and the periodic-job scheduler."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from tandem.web import periodic
+from tandem.web.models import WorkerHeartbeat
+
+log = logging.getLogger("tandem.worker")
+
+HEARTBEAT_EVERY = 5  # seconds
+# A worker silent this long is dead; its running tasks go back to the queue.
+DEAD_AFTER = timedelta(seconds=60)
+
+
+def beat(worker_id: str) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            "last_seen": timezone.now(),
+            "hostname": socket.gethostname(),
+            "pid": os.getpid(),
+        },
+    )
+
+
+def reap(now=None) -> int:
+    """Put tasks back in the queue whose worker stopped beating. Tasks are idempotent, so a
+    second run of a half-run task is safe. Returns how many were requeued."""
+    now = now or timezone.now()
+    alive = set(
+        WorkerHeartbeat.objects.filter(last_seen__gte=now - DEAD_AFTER).values_list(
+            "worker_id", flat=True
+        )
+    )
+    requeued = 0
+    with transaction.atomic():
+        running = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
+            status="RUNNING", started_at__lt=now - DEAD_AFTER
+        )
+        for task in running:
+            owner = task.worker_ids[-1] if task.worker_ids else None
+            if owner in alive:
+                continue
+            task.status = "READY"
+            task.started_at = None
+            task.save(update_fields=["status", "started_at"])
+            requeued += 1
+            log.warning("Requeued task %s (%s): worker %s is gone", task.id, task.task_path, owner)
+    WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=1)).delete()
+    return requeued
+
+
+class Housekeeper(threading.Thread):
+    """Beats, reaps and schedules on its own thread (with its own DB connection)."""
+
+    def __init__(self, worker_id: str):
+        super().__init__(name="tandem-housekeeper", daemon=True)
+        self.worker_id = worker_id
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                close_old_connections()
+                beat(self.worker_id)
+                reap()
+                periodic.enqueue_due()
+            except Exception:
+                # Keep beating: a transient database error must not stop the worker's heart.
+                log.exception("Housekeeping failed; retrying in %s s", HEARTBEAT_EVERY)
+            self.stopping.wait(HEARTBEAT_EVERY)
+        connection.close()
+
+
+def run_worker(*, interval: float = 0.5, queues: str = "*", batch: bool = False) -> None:
+    worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(6)}"
+    beat(worker_id)
+    housekeeper = Housekeeper(worker_id)
+    if not batch:
+        housekeeper.start()
+    worker = Worker(
+        queue_names=queues.split(","),
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=not batch,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    worker.configure_signals()
+    log.info("Worker %s started", worker_id)
+    try:
+        worker.run()
+    finally:
+        housekeeper.stopping.set()
+        WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

@@ -1,0 +1,45 @@
+from tandem.desk.models import Department, Portal
+
+
+def test_cursor_walks_every_row_once(api):
+    portal = Portal.objects.get(slug="acme-support")
+    Department.objects.bulk_create(
+        Department(portal=portal, name=f"Team {i:02}") for i in range(23)
+    )
+    admin = api("admin@acme.test", portal="acme-support")
+    seen, cursor, pages = [], None, 0
+    while True:
+        url = "/api/desk/v1/departments?limit=5" + (f"&cursor={cursor}" if cursor else "")
+        body = admin.get(url).json()
+        seen += [d["name"] for d in body["data"]]
+        cursor = body["info"]["next_cursor"]
+        pages += 1
+        if cursor is None:
+            break
+    assert pages == 5
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 25
+
+
+def test_list_without_more_has_no_cursor(api):
+    body = api("admin@acme.test", portal="acme-support").get("/api/desk/v1/departments").json()
+    assert body["info"] == {"next_cursor": None}
+    assert [d["name"] for d in body["data"]] == ["Billing", "Support"]
+
+
+def test_bad_cursor_and_limit_are_400(api):
+    admin = api("admin@acme.test", portal="acme-support")
+    bad = admin.get("/api/desk/v1/departments?cursor=%%%garbage")
+    assert bad.status_code == 400 and "cursor" in bad.json()["errors"]
+    for limit in ("0", "201", "ten"):
+        response = admin.get(f"/api/desk/v1/departments?limit={limit}")
+        assert response.status_code == 400 and "limit" in response.json()["errors"]
+
+
+def test_users_list_is_paginated_and_scoped(api, django_assert_max_num_queries):
+    admin = api("admin@acme.test", org="acme")
+    with django_assert_max_num_queries(6):
+        body = admin.get("/api/crm/v1/users?limit=2").json()
+    assert len(body["data"]) == 2
+    rest = admin.get(f"/api/crm/v1/users?limit=2&cursor={body['info']['next_cursor']}").json()
+    emails = {u["email"] for u in body["data"] + rest["data"]}
+    assert emails == {"admin@acme.test", "agent@acme.test", "light@acme.test", "sales@acme.test"}

@@ -1,0 +1,76 @@
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from tandem import worker
+from tandem.web import periodic
+from tandem.web.models import PeriodicRun, WorkerHeartbeat
+
+
+@task()
+def noop() -> int:
+    return 1
+
+
+def running_task(worker_id: str, started_minutes_ago: int) -> DBTaskResult:
+    result = noop.enqueue()
+    db_result = DBTaskResult.objects.get(pk=result.id)
+    db_result.claim(worker_id)
+    DBTaskResult.objects.filter(pk=db_result.pk).update(
+        started_at=timezone.now() - timedelta(minutes=started_minutes_ago)
+    )
+    return db_result
+
+
+def test_task_of_a_dead_worker_goes_back_to_the_queue(db):
+    orphan = running_task("dead-worker", started_minutes_ago=5)
+    assert worker.reap() == 1
+    orphan.refresh_from_db()
+    assert orphan.status == "READY"
+
+
+def test_task_of_a_live_worker_is_left_alone(db):
+    worker.beat("live-worker")
+    busy = running_task("live-worker", started_minutes_ago=5)
+    assert worker.reap() == 0
+    busy.refresh_from_db()
+    assert busy.status == "RUNNING"
+
+
+def test_a_task_just_started_is_not_reaped(db):
+    fresh = running_task("not-yet-beating", started_minutes_ago=0)
+    assert worker.reap() == 0
+    fresh.refresh_from_db()
+    assert fresh.status == "RUNNING"
+
+
+def test_old_heartbeats_are_forgotten(db):
+    WorkerHeartbeat.objects.create(
+        worker_id="ancient", last_seen=timezone.now() - timedelta(days=2)
+    )
+    worker.reap()
+    assert not WorkerHeartbeat.objects.filter(worker_id="ancient").exists()
+
+
+def test_periodic_job_is_enqueued_once_per_period(db, django_capture_on_commit_callbacks):
+    periodic.every(60, name="test-noop")(noop)
+    try:
+        now = timezone.now()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert "test-noop" in periodic.enqueue_due(now)
+            assert "test-noop" not in periodic.enqueue_due(now + timedelta(seconds=30))
+            assert "test-noop" in periodic.enqueue_due(now + timedelta(seconds=61))
+        assert PeriodicRun.objects.get(name="test-noop").last_enqueued_at == now + timedelta(
+            seconds=61
+        )
+        assert DBTaskResult.objects.filter(task_path__endswith="noop").count() == 2
+    finally:
+        periodic._jobs.pop("test-noop")
+
+
+def test_worker_runs_queued_tasks_in_batch_mode(db):
+    result = noop.enqueue()
+    worker.run_worker(batch=True)
+    assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
