@@ -1,6 +1,6 @@
 """`tandem bench`: named scenarios, each measuring figures the issues set; a table and JSON out.
 
-Scenarios live in bench/scenarios.py-style modules and register with @scenario. They run
+Scenarios live in the modules of bench/ and register with @scenario. They run
 against their own database (var/bench/bench.sqlite3 unless TANDEM_BENCH_DATABASE_URL says
 otherwise), never the one holding real data."""
 
@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-SCENARIO_MODULES = ["bench.foundation"]
+# Every module in bench/ other than this one holds scenarios.
+SCENARIO_DIR = Path(__file__).parent
 
 
 @dataclass
@@ -108,13 +109,14 @@ def main(*, names: list[str], quick: bool, json_path: str | None) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    for module in SCENARIO_MODULES:
-        importlib.import_module(module)
+    for module in sorted(SCENARIO_DIR.glob("*.py")):
+        if module.stem not in {"__init__", "harness"}:
+            importlib.import_module(f"bench.{module.stem}")
     unknown = [n for n in names if n not in _scenarios]
     if unknown:
         print(f"Unknown scenario(s): {', '.join(unknown)}. Known: {', '.join(_scenarios)}")
         return 2
-    console = Console()
+    console = Console(width=160)
     call_command("migrate", interactive=False, verbosity=0)
     results: list[Result] = []
     for name in names or list(_scenarios):

@@ -32,7 +32,8 @@ def pytest_collection_modifyitems(config, items):
             if not CHROMIUM.exists():
                 item.add_marker(
                     pytest.mark.skip(
-                        reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+                        reason=f"browser tests need Chromium at {CHROMIUM} "
+                        "(apt-get install chromium)"
                     )
                 )
 
