@@ -35,7 +35,7 @@ lint: dev
 
 # pytest exits 5 when a selection matches no test; that is a mistake, said loudly, not a pass.
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS); code=$$?; \
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); code=$$?; \
 	if [ $$code -eq 5 ]; then echo "pytest collected no tests: check PYTEST_ARGS"; fi; exit $$code
 
 clean:

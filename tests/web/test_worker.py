@@ -70,7 +70,8 @@ def test_periodic_job_is_enqueued_once_per_period(db, django_capture_on_commit_c
         periodic._jobs.pop("test-noop")
 
 
-def test_worker_runs_queued_tasks_in_batch_mode(db):
+def test_worker_runs_queued_tasks_in_batch_mode(transactional_db):
+    # The worker manages its own connections and transactions, as in production.
     result = noop.enqueue()
     worker.run_worker(batch=True)
     assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
