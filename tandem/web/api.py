@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
@@ -100,6 +100,10 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         else:
             errors = {"body": [str(m) for m in exc.messages]}
         return problem_response(400, "The request has invalid fields.", errors)
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request, exc):
+        return problem_response(413, "The request body is larger than this server accepts.")
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):

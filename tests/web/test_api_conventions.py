@@ -159,3 +159,10 @@ def test_openapi_documents_are_served(db, path):
 @pytest.mark.parametrize("path", ["/api/crm/v1/docs", "/api/desk/v1/docs"])
 def test_browsable_docs_are_served(db, path):
     assert Client().get(path).status_code == 200
+
+
+def test_oversized_body_is_a_413_problem(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    admin = api("admin@acme.test", portal="acme-support")
+    body = is_problem(admin.post("/api/desk/v1/departments", {"name": "x" * 5000}), 413)
+    assert "larger" in body["detail"]
