@@ -1,4 +1,17 @@
-from ninja import Schema
+"""The shapes of the Desk API (CONTRACT.md §5): names here are the contract's, exactly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class StrictIn(Schema):
+    """An input that refuses fields it does not know, rather than ignoring a typo."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class PortalOut(Schema):
@@ -24,3 +37,257 @@ class DepartmentOut(Schema):
 
 class DepartmentIn(Schema):
     name: str
+
+
+class AgentOut(Schema):
+    id: int
+    user_id: int
+    email: str = Field(..., alias="user.email")
+    name: str = Field(..., alias="user.name")
+    role: str
+    state: str
+    department_ids: list[int]
+
+    @staticmethod
+    def resolve_department_ids(obj) -> list[int]:
+        return sorted(d.id for d in obj.departments.all())
+
+
+class AgentInviteIn(Schema):
+    email: str
+    role: str = "agent"
+    department_ids: list[int] = []
+    name: str = ""
+
+
+class AgentPatchIn(StrictIn):
+    role: str | None = None
+    department_ids: list[int] | None = None
+    state: str | None = None
+
+
+class ZscKeyOut(Schema):
+    zsc_key: str
+    created_at: datetime
+    detail: str = "Copy this key now: it is shown once. Generating a new key revokes this one."
+
+
+class SlaIn(StrictIn):
+    first_response_hours: dict[str, float | None] = {}
+    resolution_hours: dict[str, float | None] = {}
+    escalate_after_hours: int | None = None
+
+
+class SlaOut(Schema):
+    department_id: int
+    first_response_hours: dict[str, float | None] = {}
+    resolution_hours: dict[str, float | None] = {}
+    escalate_after_hours: int | None = None
+
+
+class TicketFieldIn(Schema):
+    label: str
+    type: str
+    choices: list[str] = []
+    name: str = ""
+
+
+class TicketFieldOut(Schema):
+    id: int
+    name: str
+    label: str
+    type: str
+    choices: list[str]
+
+
+class ContactIn(StrictIn):
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    secondary_email: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    account_id: int | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    secondary_email: str
+    phone: str
+    mobile: str
+    account_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccountIn(StrictIn):
+    account_name: str | None = None
+    email: str | None = None
+    website: str | None = None
+    phone: str | None = None
+
+
+class AccountOut(Schema):
+    id: int
+    account_name: str
+    email: str
+    website: str
+    phone: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductIn(StrictIn):
+    product_name: str | None = None
+    product_code: str | None = None
+    unit_price: float | None = None
+    department_ids: list[int] | None = None
+
+
+class ProductOut(Schema):
+    id: int
+    product_name: str
+    product_code: str
+    unit_price: float | None
+    department_ids: list[int]
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_department_ids(obj) -> list[int]:
+        return sorted(d.id for d in obj.departments.all())
+
+
+class InlineContactIn(Schema):
+    last_name: str = ""
+    first_name: str = ""
+    email: str = ""
+
+
+class TicketIn(StrictIn):
+    subject: str | None = None
+    description: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    channel: str | None = None
+    department_id: int | None = None
+    contact_id: int | None = None
+    account_id: int | None = None
+    product_id: int | None = None
+    assignee_id: int | None = None
+    due_date: datetime | None = None
+    is_escalated: bool | None = None
+    cf: dict | None = None
+    contact: InlineContactIn | None = None
+
+
+class TicketOut(Schema):
+    id: int
+    number: int
+    subject: str
+    description: str
+    status: str
+    priority: str
+    channel: str
+    department_id: int
+    contact_id: int | None
+    account_id: int | None
+    product_id: int | None
+    assignee_id: int | None
+    email: str
+    due_date: datetime | None
+    is_overdue: bool
+    is_escalated: bool
+    created_at: datetime
+    first_response_at: datetime | None
+    closed_at: datetime | None
+    rating: str | None
+    rating_url: str
+    crm_deal: dict | None
+    cf: dict
+
+    @staticmethod
+    def resolve_rating_url(obj) -> str:
+        from tandem.desk import links
+
+        return links.rating_url(obj)
+
+
+class ThreadIn(StrictIn):
+    action: str
+    to: list[str] = []
+    cc: list[str] = []
+    content: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    created_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return f"/api/desk/v1/tickets/{obj.ticket_id}/attachments/{obj.id}/download"
+
+
+class ThreadOut(Schema):
+    id: int
+    action: str
+    author_id: int | None
+    from_email: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    content: str
+    message_id: str
+    created_at: datetime
+    sent_at: datetime | None
+    attachments: list[AttachmentOut] = []
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return list(obj.attachments.all())
+
+
+class CommentIn(StrictIn):
+    content: str
+    is_public: bool = False
+
+
+class CommentOut(Schema):
+    id: int
+    author_id: int | None
+    content: str
+    is_public: bool
+    created_at: datetime
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    actor_id: int | None
+    actor_label: str
+    changes: dict
+    created_at: datetime
+
+
+class RatingsOut(Schema):
+    good: int
+    okay: int
+    bad: int
+
+
+class StatsOut(Schema):
+    total: int
+    open: int
+    overdue: int
+    closed: int
+    avg_first_response_seconds: int | None
+    avg_resolution_seconds: int | None
+    ratings: RatingsOut

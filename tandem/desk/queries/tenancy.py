@@ -22,7 +22,10 @@ def _membership(agent: Agent) -> Membership:
 
 
 def _active():
-    return Agent.objects.select_related("portal", "user").filter(state=Agent.State.ACTIVE)
+    # Only people whose Tandem account is active count as members.
+    return Agent.objects.select_related("portal", "user").filter(
+        state=Agent.State.ACTIVE, user__is_active=True
+    )
 
 
 def memberships(user) -> list[Membership]:
@@ -35,7 +38,7 @@ def membership(user, tenant_id: int | None, slug: str | None) -> Membership | No
         agents = agents.filter(portal_id=tenant_id)
     if slug is not None:
         agents = agents.filter(portal__slug=slug)
-    agent = agents.first()
+    agent = agents.prefetch_related("departments").first()
     return _membership(agent) if agent else None
 
 
@@ -64,3 +67,44 @@ def department_for(portal: Portal, department_id: int):
     if department is None:
         raise Problem(404, "No such department in this portal.")
     return department
+
+
+def agent_for(portal: Portal, agent_id) -> Agent:
+    from tandem.web.errors import Problem
+
+    agent = agents_of(portal).filter(pk=agent_id).first()
+    if agent is None:
+        raise Problem(404, "No such agent in this portal.")
+    return agent
+
+
+def ticket_fields(portal: Portal):
+    return portal.ticket_fields.order_by("id")
+
+
+def sla_policies(portal: Portal) -> dict:
+    """{department_id: SlaPolicy} for the portal's departments that have one."""
+    from tandem.desk.models import SlaPolicy
+
+    return {p.department_id: p for p in SlaPolicy.objects.filter(department__portal=portal)}
+
+
+def verify_zsc_key(admin_email: str, key: str) -> Portal | None:
+    """The portal whose current ZSC key is `key`, if `admin_email` is one of its active
+    Desk administrators; else None. The integration's "configure another user's portal"."""
+    from tandem.desk.actions.setup import zsc_digest
+    from tandem.identity.models import normalize_email
+
+    if not key or not admin_email:
+        return None
+    portal = Portal.objects.filter(zsc_key_hash=zsc_digest(key.strip())).first()
+    if portal is None:
+        return None
+    is_admin = Agent.objects.filter(
+        portal=portal,
+        user__email=normalize_email(admin_email),
+        user__is_active=True,
+        role=Agent.Role.ADMIN,
+        state=Agent.State.ACTIVE,
+    ).exists()
+    return portal if is_admin else None

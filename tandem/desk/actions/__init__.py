@@ -1,0 +1,82 @@
+"""Every write to Desk goes through here: explicit actor, permission check, one transaction,
+a change-log row for syncable entities, side effects after commit."""
+
+from tandem.desk.actions._base import DESK, record_change, sanitize
+from tandem.desk.actions.conversation import (
+    do_add_comment,
+    do_attach,
+    do_send_thread,
+    file_customer_reply,
+    file_incoming,
+    store_attachment,
+)
+from tandem.desk.actions.customers import (
+    do_delete_customer,
+    do_save_account,
+    do_save_contact,
+    do_save_product,
+)
+from tandem.desk.actions.setup import (
+    do_accept_invitation,
+    do_add_agent,
+    do_add_ticket_field,
+    do_create_department,
+    do_create_portal,
+    do_delete_department,
+    do_delete_ticket_field,
+    do_generate_zsc_key,
+    do_invite_agent,
+    do_rename_department,
+    do_set_agent_state,
+    do_set_sla,
+    do_update_agent,
+    invitation_token,
+    invited_agent,
+)
+from tandem.desk.actions.sla import do_sla_sweep
+from tandem.desk.actions.tickets import (
+    do_create_ticket,
+    do_delete_ticket,
+    do_rate_ticket,
+    do_set_crm_deal,
+    do_update_ticket,
+    file_ticket,
+)
+
+__all__ = [
+    "DESK",
+    "do_accept_invitation",
+    "do_add_agent",
+    "do_add_comment",
+    "do_add_ticket_field",
+    "do_attach",
+    "do_create_department",
+    "do_create_portal",
+    "do_create_ticket",
+    "do_delete_customer",
+    "do_delete_department",
+    "do_delete_ticket",
+    "do_delete_ticket_field",
+    "do_generate_zsc_key",
+    "do_invite_agent",
+    "do_rate_ticket",
+    "do_rename_department",
+    "do_save_account",
+    "do_save_contact",
+    "do_save_product",
+    "do_send_thread",
+    "do_set_agent_state",
+    "do_set_crm_deal",
+    "do_set_sla",
+    "do_sla_sweep",
+    "do_update_agent",
+    "do_update_ticket",
+    "file_customer_reply",
+    "file_incoming",
+    "file_ticket",
+    "invitation_token",
+    "invited_agent",
+    "record_change",
+    "sanitize",
+    "store_attachment",
+]

@@ -1,0 +1,79 @@
+"""What every Desk action shares: who is acting, the change log, counters, HTML sanitising."""
+
+from __future__ import annotations
+
+import nh3
+from django.db.models import F
+from django.utils import timezone
+
+from tandem.desk.models import Agent, Change, Portal
+from tandem.web.errors import Problem
+
+DESK = "desk"  # the origin tag of writes made in Desk itself (UI, API, mail-in)
+
+
+def me(portal: Portal | int, actor) -> Agent:
+    """The acting person's active Agent in `portal`. `actor` is a User, or already that Agent
+    (the API has it at hand: no second query). Anyone else is refused."""
+    portal_id = portal if isinstance(portal, int) else portal.id
+    if isinstance(actor, Agent):
+        if actor.portal_id == portal_id and actor.state == Agent.State.ACTIVE:
+            return actor
+        raise Problem(403, "You are not an active agent of this portal.")
+    agent = (
+        Agent.objects.filter(portal_id=portal_id, user=actor, state=Agent.State.ACTIVE)
+        .select_related("user")
+        .first()
+    )
+    if agent is None:
+        raise Problem(403, "You are not an active agent of this portal.")
+    return agent
+
+
+def user_of(actor):
+    return actor.user if isinstance(actor, Agent) else actor
+
+
+def require_admin(agent: Agent, doing: str) -> None:
+    if not agent.is_admin:
+        raise Problem(403, f"Only a Desk administrator can {doing}.")
+
+
+def bump(portal_id: int, field: str, by: int = 1) -> int:
+    """Increase a per-portal counter and return its new value. The UPDATE holds the portal
+    row's lock until commit, so concurrent writers get consecutive values in commit order."""
+    Portal.objects.filter(pk=portal_id).update(**{field: F(field) + by})
+    return Portal.objects.filter(pk=portal_id).values_list(field, flat=True).get()
+
+
+def record_change(
+    portal_id: int, entity: str, entity_id: int, op: str, fields, origin: str = DESK
+) -> Change:
+    """Append to Desk's change log; call inside the transaction of the write it describes."""
+    seq = bump(portal_id, "last_change_seq")
+    return Change.objects.create(
+        portal_id=portal_id,
+        seq=seq,
+        entity=entity,
+        entity_id=entity_id,
+        op=op,
+        fields=sorted(fields),
+        origin=(origin or DESK)[:40],
+        created_at=timezone.now(),
+    )
+
+
+ALLOWED_TAGS = {
+    "a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "hr", "i", "li",
+    "ol", "p", "pre", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+    "img",
+}  # fmt: skip
+
+
+def sanitize(html: str) -> str:
+    """Ticket HTML as customers and agents write it, minus scripts, handlers and styles."""
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow")
+
+
+def strip_blank(value: str | None) -> str:
+    return (value or "").strip()

@@ -1,0 +1,204 @@
+"""The conversation on a ticket: replies and forwards (real emails), comments, attachments,
+and what customers send back."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import make_msgid
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.desk import sniff
+from tandem.desk.actions._base import DESK, me, record_change, sanitize, user_of
+from tandem.desk.actions.tickets import apply_changes, event, require_can_see, require_can_work
+from tandem.desk.models import Attachment, Comment, Thread, Ticket
+from tandem.web.errors import Problem
+
+
+def mail_domain() -> str:
+    sender = settings.DEFAULT_FROM_EMAIL
+    return sender.rsplit("@", 1)[-1].strip(" >") if "@" in sender else "tandem.localhost"
+
+
+def _addresses(values, field: str) -> list[str]:
+    if isinstance(values, str):
+        values = [v for v in values.replace(";", ",").split(",")]
+    clean = []
+    for value in values or []:
+        value = str(value).strip().lower()
+        if not value:
+            continue
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise Problem.invalid({field: [f"{value!r} is not an email address."]}) from None
+        if value not in clean:
+            clean.append(value)
+    return clean
+
+
+def _last_message(ticket: Ticket) -> Thread | None:
+    return ticket.threads.exclude(message_id="").order_by("-id").first()
+
+
+def _thread_refs(ticket: Ticket) -> tuple[str, str]:
+    """In-Reply-To and References for the next message, so mail clients thread it."""
+    last = _last_message(ticket)
+    if last is None:
+        return ticket.message_id, ticket.message_id
+    refs = " ".join(r for r in (last.references, last.message_id) if r).split()
+    return last.message_id, " ".join(refs[-20:])
+
+
+@transaction.atomic
+def do_send_thread(
+    *, actor, ticket: Ticket, action: str, to=(), cc=(), content: str, origin: str = DESK
+) -> Thread:
+    """Reply, Reply all or Forward: a real email, sent after commit."""
+    agent = me(ticket.portal_id, actor)
+    require_can_work(agent, ticket)
+    if action not in ("reply", "reply_all", "forward"):
+        raise Problem.invalid({"action": ["Choose reply, reply_all or forward."]})
+    content = sanitize(content)
+    if not content.strip():
+        raise Problem.invalid({"content": ["Write something to send."]})
+    to, cc = _addresses(to, "to"), _addresses(cc, "cc")
+    last_in = ticket.threads.filter(action=Thread.Action.INCOMING).order_by("-id").first()
+    if action != "forward" and not to and ticket.email:
+        to = [ticket.email]
+    if action == "reply_all" and not cc and last_in is not None:
+        cc = [a for a in last_in.cc if a not in to]
+    if not to:
+        raise Problem.invalid({"to": ["Say who receives this email."]})
+    in_reply_to, references = _thread_refs(ticket)
+    now = timezone.now()
+    prefix = "Fwd" if action == "forward" else "Re"
+    thread = Thread.objects.create(
+        ticket=ticket,
+        action=action,
+        author=user_of(agent),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        cc=cc,
+        subject=f"{prefix}: [#{ticket.number}] {ticket.subject}"[:255],
+        content=content,
+        message_id=make_msgid(f"desk-{ticket.portal_id}-{ticket.pk}", mail_domain()),
+        in_reply_to=in_reply_to,
+        references=references,
+        created_at=now,
+    )
+    changes: dict = {}
+    if action != "forward" and ticket.first_response_at is None:
+        changes["first_response_at"] = now
+        ticket.first_response_seconds = int((now - ticket.created_at).total_seconds())
+    event(ticket, "forwarded" if action == "forward" else "replied", actor=agent)
+    if changes:
+        apply_changes(ticket, changes, actor=agent, origin=origin)
+    record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["threads"], origin)
+    from tandem.desk import tasks
+
+    transaction.on_commit(lambda: tasks.send_thread_email.enqueue(thread.id))
+    return thread
+
+
+@transaction.atomic
+def do_add_comment(
+    *, actor, ticket: Ticket, content: str, is_public: bool = False, origin: str = DESK
+) -> Comment:
+    """Every agent who sees the ticket may comment, Light Agents included."""
+    agent = me(ticket.portal_id, actor)
+    require_can_see(agent, ticket)
+    content = sanitize(content)
+    if not content.strip():
+        raise Problem.invalid({"content": ["Write a comment first."]})
+    comment = Comment.objects.create(
+        ticket=ticket, author=user_of(agent), content=content, is_public=bool(is_public)
+    )
+    event(ticket, "commented", actor=agent, changes={"is_public": (None, comment.is_public)})
+    record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["comments"], origin)
+    return comment
+
+
+def store_attachment(ticket: Ticket, upload, *, user=None, thread=None) -> Attachment:
+    """Size-limited, type checked by the bytes (never the name), stored under MEDIA_ROOT."""
+    limit = settings.TANDEM_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise Problem(
+            413,
+            f"The file is larger than the {limit // (1024 * 1024)} MB allowed.",
+            {"file": ["Too large."]},
+        )
+    head = upload.read(2048)
+    upload.seek(0)
+    content_type = sniff.content_type(head)
+    if content_type is None:
+        raise Problem.invalid(
+            {"file": ["This kind of file is not accepted (images, PDF, text, office files)."]}
+        )
+    name = os.path.basename(str(upload.name or "file")).strip()[:200] or "file"
+    attachment = Attachment(
+        ticket=ticket,
+        thread=thread,
+        name=name,
+        size=upload.size,
+        content_type=content_type,
+        uploaded_by=user,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def do_attach(*, actor, ticket: Ticket, upload, origin: str = DESK) -> Attachment:
+    agent = me(ticket.portal_id, actor)
+    require_can_see(agent, ticket)
+    attachment = store_attachment(ticket, upload, user=user_of(agent))
+    event(ticket, "attached", actor=agent, changes={"file": (None, attachment.name)})
+    record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["attachments"], origin)
+    return attachment
+
+
+def file_incoming(
+    ticket: Ticket,
+    *,
+    from_email: str,
+    content: str,
+    subject: str = "",
+    cc=(),
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: str = "",
+) -> Thread:
+    """A customer's message on a ticket (email or the ticket page). Reopens a closed ticket."""
+    thread = Thread.objects.create(
+        ticket=ticket,
+        action=Thread.Action.INCOMING,
+        from_email=from_email[:254],
+        to=[settings.DEFAULT_FROM_EMAIL],
+        cc=list(cc),
+        subject=(subject or ticket.subject)[:255],
+        content=sanitize(content),
+        message_id=(message_id or make_msgid("desk-in", mail_domain()))[:255],
+        in_reply_to=in_reply_to[:255],
+        references=references,
+    )
+    event(ticket, "customer_replied", label=from_email)
+    if ticket.status == Ticket.Status.CLOSED:
+        apply_changes(ticket, {"status": Ticket.Status.OPEN}, label=from_email)
+    record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["threads"], DESK)
+    return thread
+
+
+@transaction.atomic
+def file_customer_reply(*, ticket: Ticket, content: str) -> Thread:
+    """A reply typed on the customer's signed ticket page (plain text)."""
+    from django.utils.html import escape, linebreaks
+
+    return file_incoming(
+        ticket, from_email=ticket.email or "customer", content=linebreaks(escape(content))
+    )

@@ -1,0 +1,309 @@
+"""Setup writes: portals, departments, agents and invitations, the ZSC key, SLA, custom fields."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from tandem.desk.actions._base import me, require_admin
+from tandem.desk.models import Agent, Department, Portal, SlaPolicy, TicketField
+from tandem.desk.models.tenancy import PRIORITIES
+from tandem.identity.models import User, normalize_email
+from tandem.web.errors import Problem
+
+INVITATION_SALT = "desk.invitation"
+INVITATION_MAX_AGE = 14 * 24 * 3600
+ZSC_PREFIX = "zsc_"
+
+
+def _unique_slug(name: str, slug: str | None) -> str:
+    base = slugify(slug or name)[:40] or "portal"
+    candidate, n = base, 1
+    while Portal.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def do_create_portal(*, actor, name: str, slug: str | None = None) -> Portal:
+    """A new portal; its creator is its first Admin and it starts with one department."""
+    name = (name or "").strip()
+    if not name:
+        raise Problem.invalid({"portal_name": ["A portal needs a name."]})
+    if slug and Portal.objects.filter(slug=slug).exists():
+        raise Problem(409, f"The portal address {slug!r} is taken.", {"slug": ["Already taken."]})
+    portal = Portal.objects.create(name=name, slug=_unique_slug(name, slug))
+    department = Department.objects.create(portal=portal, name="Support")
+    admin = Agent.objects.create(portal=portal, user=actor, role=Agent.Role.ADMIN)
+    admin.departments.add(department)
+    return portal
+
+
+def _name(value: str, field: str = "name", what: str = "A department") -> str:
+    value = (value or "").strip()
+    if not value:
+        raise Problem.invalid({field: [f"{what} needs a name."]})
+    return value
+
+
+@transaction.atomic
+def do_create_department(*, actor, portal: Portal, name: str) -> Department:
+    require_admin(me(portal, actor), "add departments")
+    department, _created = Department.objects.get_or_create(portal=portal, name=_name(name))
+    return department
+
+
+@transaction.atomic
+def do_rename_department(*, actor, department: Department, name: str) -> Department:
+    require_admin(me(department.portal_id, actor), "rename departments")
+    name = _name(name)
+    clash = Department.objects.filter(portal=department.portal_id, name=name)
+    if clash.exclude(pk=department.pk).exists():
+        raise Problem(
+            409, f"There is already a department named {name!r}.", {"name": ["Already used."]}
+        )
+    department.name = name
+    department.save(update_fields=["name"])
+    return department
+
+
+@transaction.atomic
+def do_delete_department(*, actor, department: Department) -> None:
+    require_admin(me(department.portal_id, actor), "delete departments")
+    if Department.objects.filter(portal=department.portal_id).count() == 1:
+        raise Problem(409, "A portal needs at least one department.")
+    if department.tickets.exists():
+        raise Problem(409, "Move this department's tickets to another department first.")
+    department.delete()
+
+
+def _role(role: str) -> str:
+    if role not in Agent.Role.values:
+        raise Problem.invalid({"role": [f"Role must be one of {', '.join(Agent.Role.values)}."]})
+    return role
+
+
+def _departments(portal_id: int, department_ids) -> list[Department]:
+    wanted = set(department_ids or [])
+    found = list(Department.objects.filter(portal=portal_id, pk__in=wanted))
+    if len(found) != len(wanted):
+        raise Problem.invalid({"department_ids": ["Unknown department in this portal."]})
+    return found
+
+
+@transaction.atomic
+def do_add_agent(
+    *, actor, portal: Portal, user, role: str = Agent.Role.AGENT, departments=()
+) -> Agent:
+    """Add an existing person as an active agent at once (the demo, tests, scripts)."""
+    require_admin(me(portal, actor), "add agents")
+    role = _role(role)
+    agent, created = Agent.objects.get_or_create(portal=portal, user=user, defaults={"role": role})
+    if not created:
+        agent.role, agent.state = role, Agent.State.ACTIVE
+        agent.save(update_fields=["role", "state"])
+    agent.departments.set([d for d in departments if d.portal_id == portal.id])
+    return agent
+
+
+def invitation_token(agent: Agent) -> str:
+    return signing.dumps({"a": agent.id, "t": agent.invited_at.timestamp()}, salt=INVITATION_SALT)
+
+
+@transaction.atomic
+def do_invite_agent(
+    *, actor, portal: Portal, email: str, role: str, department_ids=(), name: str = ""
+) -> Agent:
+    """Invite someone by email. A person new to Tandem gets an account to activate; an
+    existing person just accepts. The email goes out after commit."""
+    inviter = me(portal, actor)
+    require_admin(inviter, "invite agents")
+    email = normalize_email(email)
+    if "@" not in email:
+        raise Problem.invalid({"email": ["Enter a valid email address."]})
+    role = _role(role)
+    departments = _departments(portal.id, department_ids)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None, name=(name or "").strip()[:150])
+    agent = Agent.objects.filter(portal=portal, user=user).first()
+    if agent is not None and agent.state == Agent.State.ACTIVE:
+        raise Problem(409, f"{email} is already an agent of this portal.", {"email": ["Agent."]})
+    agent = agent or Agent(portal=portal, user=user)
+    agent.role, agent.state = role, Agent.State.INVITED
+    agent.invited_at, agent.invited_by = timezone.now(), inviter
+    agent.save()
+    agent.departments.set(departments)
+    from tandem.desk import tasks
+
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(agent.id))
+    return agent
+
+
+def invited_agent(token: str) -> Agent:
+    """The invitation a link stands for, if still valid."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        raise Problem(404, "This invitation link is invalid or has expired.") from None
+    agent = Agent.objects.select_related("portal", "user").filter(pk=data.get("a")).first()
+    if (
+        agent is None
+        or agent.state != Agent.State.INVITED
+        or agent.invited_at is None
+        or abs(agent.invited_at.timestamp() - data.get("t", 0)) > 0.001
+    ):
+        raise Problem(404, "This invitation link is invalid, expired or already used.")
+    return agent
+
+
+@transaction.atomic
+def do_accept_invitation(*, token: str, user=None, password: str = "", name: str = "") -> Agent:
+    """Accept by the invited person: signed in as them, or (a new person) setting a password."""
+    agent = invited_agent(token)
+    invitee = agent.user
+    if user is not None and user.is_authenticated:
+        if user.pk != invitee.pk:
+            raise Problem(403, f"This invitation is for {invitee.email}. Sign in as them.")
+    elif invitee.has_usable_password():
+        raise Problem(403, "Sign in to accept this invitation.")
+    else:
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_password(password, invitee)
+        except ValidationError as exc:
+            raise Problem.invalid({"password": list(exc.messages)}) from None
+        invitee.set_password(password)
+        if name.strip():
+            invitee.name = name.strip()[:150]
+        invitee.save()
+    agent.state, agent.joined_at = Agent.State.ACTIVE, timezone.now()
+    agent.save(update_fields=["state", "joined_at"])
+    return agent
+
+
+@transaction.atomic
+def do_update_agent(*, actor, agent: Agent, role: str | None = None, department_ids=None) -> Agent:
+    admin = me(agent.portal_id, actor)
+    require_admin(admin, "change agents")
+    if role is not None:
+        role = _role(role)
+        if agent.is_admin and role != Agent.Role.ADMIN:
+            _keep_an_admin(agent)
+        agent.role = role
+        agent.save(update_fields=["role"])
+    if department_ids is not None:
+        agent.departments.set(_departments(agent.portal_id, department_ids))
+    return agent
+
+
+def _keep_an_admin(agent: Agent) -> None:
+    others = Agent.objects.filter(
+        portal=agent.portal_id, role=Agent.Role.ADMIN, state=Agent.State.ACTIVE
+    ).exclude(pk=agent.pk)
+    if not others.exists():
+        raise Problem(409, "A portal needs at least one active administrator.")
+
+
+@transaction.atomic
+def do_set_agent_state(*, actor, agent: Agent, active: bool) -> Agent:
+    """Deactivate (keeps history, frees nothing) or reactivate an agent."""
+    require_admin(me(agent.portal_id, actor), "deactivate agents")
+    if not active and agent.is_admin:
+        _keep_an_admin(agent)
+    agent.state = Agent.State.ACTIVE if active else Agent.State.DEACTIVATED
+    agent.save(update_fields=["state"])
+    return agent
+
+
+def zsc_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def do_generate_zsc_key(*, actor, portal: Portal) -> str:
+    """A new ZSC key for the portal, returned once; the previous key stops working now."""
+    admin = me(portal, actor)
+    require_admin(admin, "generate the ZSC key")
+    raw = ZSC_PREFIX + secrets.token_urlsafe(32)
+    Portal.objects.filter(pk=portal.pk).update(
+        zsc_key_hash=zsc_digest(raw),
+        zsc_key_prefix=raw[:10],
+        zsc_key_created_at=timezone.now(),
+        zsc_key_admin=admin,
+    )
+    portal.refresh_from_db()
+    return raw
+
+
+def _hours(raw: dict | None, field: str) -> dict:
+    clean = {}
+    for priority, value in (raw or {}).items():
+        if priority not in PRIORITIES:
+            raise Problem.invalid({field: [f"Unknown priority {priority!r}."]})
+        if value in (None, ""):
+            continue
+        try:
+            hours = float(value)
+        except (TypeError, ValueError):
+            raise Problem.invalid({field: [f"{priority}: hours must be a number."]}) from None
+        if hours <= 0:
+            raise Problem.invalid({field: [f"{priority}: hours must be more than 0."]})
+        clean[priority] = hours
+    return clean
+
+
+@transaction.atomic
+def do_set_sla(
+    *,
+    actor,
+    department: Department,
+    first_response_hours: dict | None,
+    resolution_hours: dict | None,
+    escalate_after_hours: int | None = None,
+) -> SlaPolicy:
+    require_admin(me(department.portal_id, actor), "change SLA policies")
+    if escalate_after_hours is not None and escalate_after_hours < 0:
+        raise Problem.invalid({"escalate_after_hours": ["Must be 0 or more."]})
+    policy, _ = SlaPolicy.objects.update_or_create(
+        department=department,
+        defaults={
+            "first_response_hours": _hours(first_response_hours, "first_response_hours"),
+            "resolution_hours": _hours(resolution_hours, "resolution_hours"),
+            "escalate_after_hours": escalate_after_hours,
+        },
+    )
+    return policy
+
+
+@transaction.atomic
+def do_add_ticket_field(
+    *, actor, portal: Portal, label: str, type: str, choices=(), name: str = ""
+) -> TicketField:
+    require_admin(me(portal, actor), "add ticket fields")
+    label = _name(label, "label", "A field")
+    if type not in TicketField.Type.values:
+        raise Problem.invalid({"type": [f"Type must be one of {', '.join(TicketField.Type)}."]})
+    choices = [str(c).strip() for c in choices or [] if str(c).strip()]
+    if type == TicketField.Type.PICKLIST and not choices:
+        raise Problem.invalid({"choices": ["A picklist needs at least one choice."]})
+    name = slugify(name or label).replace("-", "_")[:50] or "field"
+    if TicketField.objects.filter(portal=portal, name=name).exists():
+        raise Problem(409, f"There is already a field named {name!r}.", {"name": ["Used."]})
+    return TicketField.objects.create(
+        portal=portal, name=name, label=label, type=type, choices=choices
+    )
+
+
+@transaction.atomic
+def do_delete_ticket_field(*, actor, field: TicketField) -> None:
+    require_admin(me(field.portal_id, actor), "delete ticket fields")
+    field.delete()

@@ -1,0 +1,63 @@
+"""SLA transitions made by the clock: overdue when the due date passes, escalated by the
+department's policy. Run by a periodic task (tasks.sla_sweep), recorded as ticket events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.desk.actions.tickets import apply_changes
+from tandem.desk.models import Ticket
+
+BATCH = 500
+
+
+def _transition(ticket_id: int, flag: str, still_due) -> bool:
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        # Re-checked under the lock: an agent may have closed or answered it meanwhile.
+        if ticket is None or getattr(ticket, flag) or not still_due(ticket):
+            return False
+        apply_changes(ticket, {flag: True}, label="SLA")
+        return True
+
+
+def do_sla_sweep(now=None) -> dict:
+    """Mark what is due: idempotent, safe to run from several workers at once."""
+    now = now or timezone.now()
+    overdue = list(
+        Ticket.objects.filter(is_open=True, is_overdue=False, due_date__lte=now).values_list(
+            "pk", flat=True
+        )[:BATCH]
+    )
+    done = {"overdue": 0, "escalated": 0}
+    for pk in overdue:
+        if _transition(pk, "is_overdue", lambda t: t.is_open and t.due_date and t.due_date <= now):
+            done["overdue"] += 1
+
+    unanswered = Q(response_due_at__lte=now, first_response_at__isnull=True)
+    late = Q(is_overdue=True, department__sla__escalate_after_hours__isnull=False)
+    candidates = (
+        Ticket.objects.filter(is_open=True, is_escalated=False)
+        .filter(unanswered | late)
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    for pk in list(candidates):
+        if _transition(pk, "is_escalated", lambda t: _escalation_due(t, now)):
+            done["escalated"] += 1
+    return done
+
+
+def _escalation_due(ticket: Ticket, now) -> bool:
+    if not ticket.is_open:
+        return False
+    response_due = ticket.response_due_at
+    if ticket.first_response_at is None and response_due and response_due <= now:
+        return True
+    policy = getattr(ticket.department, "sla", None)
+    if ticket.is_overdue and ticket.due_date and policy and policy.escalate_after_hours is not None:
+        return ticket.due_date + timedelta(hours=policy.escalate_after_hours) <= now
+    return False

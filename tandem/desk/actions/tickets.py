@@ -1,0 +1,345 @@
+"""Ticket writes: create, update any field, assign, close, delete, rate — each one logged as a
+ticket event (history) and in the change log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from tandem.desk.actions._base import DESK, bump, me, record_change, sanitize, user_of
+from tandem.desk.models import (
+    Account,
+    Agent,
+    Contact,
+    Department,
+    Portal,
+    Product,
+    SlaPolicy,
+    Ticket,
+    TicketEvent,
+    TicketField,
+)
+from tandem.web.errors import Problem
+
+EDITABLE = (
+    "subject", "description", "status", "priority", "channel", "department_id", "contact_id",
+    "account_id", "product_id", "assignee_id", "due_date", "is_escalated", "cf",
+)  # fmt: skip
+CHOICES = {
+    "status": Ticket.Status.values,
+    "priority": Ticket.Priority.values,
+    "channel": Ticket.Channel.values,
+}
+
+
+def can_see(agent: Agent, ticket: Ticket) -> bool:
+    return agent.is_active and agent.can_see_department(ticket.department_id)
+
+
+def require_can_see(agent: Agent, ticket: Ticket) -> None:
+    # Seeing is checked by queries (404); this guards actions called with any ticket.
+    if ticket.portal_id != agent.portal_id or not can_see(agent, ticket):
+        raise Problem(404, "No such ticket in this portal.")
+
+
+def require_can_work(agent: Agent, ticket: Ticket | None = None) -> None:
+    if ticket is not None:
+        require_can_see(agent, ticket)
+    if not agent.can_reply:
+        raise Problem(403, "Light Agents can only comment on tickets.")
+
+
+def _json(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def event(ticket: Ticket, kind: str, *, actor=None, label: str = "", changes=None) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        actor=user_of(actor) if actor is not None else None,
+        actor_label=label or (user_of(actor).email if actor is not None else "System"),
+        kind=kind,
+        changes={k: [_json(a), _json(b)] for k, (a, b) in (changes or {}).items()},
+    )
+
+
+def _fk(model, portal_id: int, value, field: str, errors: dict, **extra):
+    if value in (None, ""):
+        return None
+    obj = model.objects.filter(portal=portal_id, pk=value, **extra).first()
+    if obj is None:
+        errors.setdefault(field, []).append("No such item in this portal.")
+    return obj
+
+
+def _due(value, errors: dict):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None and parse_date(value):
+            parsed = dt.datetime.combine(parse_date(value), dt.time(23, 59))
+    else:
+        parsed = None
+    if parsed is None:
+        errors.setdefault("due_date", []).append("Enter a date and time (ISO 8601).")
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
+
+
+def clean_cf(portal_id: int, values: dict, errors: dict) -> dict:
+    """Custom field values checked against the portal's definitions, by type."""
+    if not isinstance(values, dict):
+        errors.setdefault("cf", []).append("Custom fields are an object of name → value.")
+        return {}
+    fields = {f.name: f for f in TicketField.objects.filter(portal=portal_id)}
+    clean = {}
+    for name, value in values.items():
+        field = fields.get(name)
+        if field is None:
+            errors.setdefault(f"cf.{name}", []).append("No such custom field.")
+            continue
+        if value in (None, ""):
+            clean[name] = None
+        elif field.type == "number":
+            try:
+                clean[name] = float(value) if "." in str(value) else int(value)
+            except (TypeError, ValueError):
+                errors.setdefault(f"cf.{name}", []).append("Enter a number.")
+        elif field.type == "date":
+            if not isinstance(value, str) or parse_date(value) is None:
+                errors.setdefault(f"cf.{name}", []).append("Enter a date (YYYY-MM-DD).")
+            else:
+                clean[name] = value
+        elif field.type == "picklist":
+            if value not in field.choices:
+                errors.setdefault(f"cf.{name}", []).append(
+                    f"Choose one of: {', '.join(field.choices)}."
+                )
+            else:
+                clean[name] = value
+        else:
+            clean[name] = str(value)[:2000]
+    return clean
+
+
+def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> dict:
+    """The new values `data` asks for, checked; errors collected per field."""
+    pid = ticket.portal_id
+    new: dict = {}
+    for field in ("subject", "description", "status", "priority", "channel"):
+        if field in data:
+            value = data[field] if data[field] is not None else ""
+            value = str(value).strip() if field != "description" else sanitize(str(value))
+            if field in CHOICES and value not in CHOICES[field]:
+                errors.setdefault(field, []).append(f"Choose one of: {', '.join(CHOICES[field])}.")
+            elif field == "subject" and not value:
+                errors.setdefault(field, []).append("A ticket needs a subject.")
+            else:
+                new[field] = value[:255] if field == "subject" else value
+    if "department_id" in data:
+        department = _fk(Department, pid, data["department_id"], "department_id", errors)
+        if department is None and "department_id" not in errors:
+            errors["department_id"] = ["A ticket needs a department."]
+        elif department and agent and not agent.can_see_department(department.id):
+            errors["department_id"] = ["You are not in that department."]
+        new["department"] = department
+    if "contact_id" in data:
+        new["contact"] = _fk(Contact, pid, data["contact_id"], "contact_id", errors)
+    if "account_id" in data:
+        new["account"] = _fk(Account, pid, data["account_id"], "account_id", errors)
+    if "product_id" in data:
+        new["product"] = _fk(Product, pid, data["product_id"], "product_id", errors)
+    if "assignee_id" in data:
+        assignee = _fk(
+            Agent, pid, data["assignee_id"], "assignee_id", errors, state=Agent.State.ACTIVE
+        )
+        mine = assignee is None or (agent is not None and assignee.pk == agent.pk)
+        if agent is not None and not agent.is_admin and not mine:
+            raise Problem(403, "Only a Desk administrator can assign tickets to others.")
+        new["assignee"] = assignee
+    if "due_date" in data:
+        new["due_date"] = _due(data["due_date"], errors)
+    if "is_escalated" in data:
+        new["is_escalated"] = bool(data["is_escalated"])
+    if "cf" in data:
+        new["cf"] = {**ticket.cf, **clean_cf(pid, data["cf"] or {}, errors)}
+    return new
+
+
+def _deadlines(ticket: Ticket) -> None:
+    policy = SlaPolicy.objects.filter(department=ticket.department_id).first()
+    if policy is None:
+        return
+    for kind, attr in (("resolution", "due_date"), ("response", "response_due_at")):
+        hours = policy.hours(kind, ticket.priority)
+        if hours and getattr(ticket, attr) is None:
+            setattr(ticket, attr, ticket.created_at + timedelta(hours=hours))
+
+
+def file_ticket(
+    *, portal: Portal, data: dict, actor=None, label: str = "", origin: str = DESK, agent=None
+) -> Ticket:
+    """Create a ticket (inside the caller's transaction). `actor` None: a customer or the
+    mail gateway opened it, described by `label`."""
+    errors: dict = {}
+    ticket = Ticket(portal=portal, cf={})
+    data = dict(data)
+    if not data.get("department_id"):
+        first = Department.objects.filter(portal=portal).order_by("id").first()
+        mine = sorted(agent.department_ids()) if agent and not agent.is_admin else []
+        data["department_id"] = mine[0] if mine else (first.id if first else None)
+    if "subject" not in data:
+        errors["subject"] = ["A ticket needs a subject."]
+    inline = data.pop("contact", None)
+    new = _resolve(ticket, data, errors, agent)
+    if errors:
+        raise Problem.invalid(errors)
+    if inline and not new.get("contact"):
+        new["contact"] = _inline_contact(portal, inline, origin)
+    for key, value in new.items():
+        setattr(ticket, key, value)
+    if ticket.contact and "account" not in new:
+        ticket.account_id = ticket.contact.account_id
+    if ticket.contact and not ticket.email:
+        ticket.email = ticket.contact.email
+    now = timezone.now()
+    ticket.created_at = ticket.updated_at = now
+    if ticket.status == Ticket.Status.ESCALATED:
+        ticket.is_escalated = True
+    ticket.sync_flags()
+    _deadlines(ticket)
+    ticket.number = bump(portal.id, "last_ticket_number")
+    ticket.save()
+    event(ticket, "created", actor=actor, label=label)
+    record_change(portal.id, "ticket", ticket.pk, "create", ["subject", *new], origin)
+    return ticket
+
+
+def _inline_contact(portal: Portal, inline: dict, origin: str) -> Contact:
+    """`"contact": {"last_name", "email"}`: reuse the contact with that email, else create it."""
+    if not isinstance(inline, dict):
+        raise Problem.invalid({"contact": ["Give last_name and email."]})
+    email = str(inline.get("email") or "").strip().lower()
+    if email:
+        existing = Contact.objects.filter(portal=portal, email=email).order_by("id").first()
+        if existing:
+            return existing
+    last_name = str(inline.get("last_name") or "").strip() or email.split("@")[0]
+    if not last_name:
+        raise Problem.invalid({"contact.last_name": ["A new contact needs a name or an email."]})
+    contact = Contact.objects.create(
+        portal=portal,
+        last_name=last_name[:100],
+        first_name=str(inline.get("first_name") or "").strip()[:100],
+        email=email,
+    )
+    record_change(portal.id, "contact", contact.pk, "create", ["last_name", "email"], origin)
+    return contact
+
+
+@transaction.atomic
+def do_create_ticket(*, actor, portal: Portal, data: dict, origin: str = DESK) -> Ticket:
+    agent = me(portal, actor)
+    require_can_work(agent)
+    data = {"channel": data.get("channel", Ticket.Channel.API), **data}
+    return file_ticket(portal=portal, data=data, actor=agent, origin=origin, agent=agent)
+
+
+@transaction.atomic
+def do_update_ticket(*, actor, ticket: Ticket, data: dict, origin: str = DESK) -> Ticket:
+    """Update any ticket field (Update Field, assign, close, reopen, escalate by hand)."""
+    agent = me(ticket.portal_id, actor)
+    require_can_work(agent, ticket)
+    unknown = set(data) - set(EDITABLE)
+    if unknown:
+        raise Problem.invalid({f: ["This field cannot be changed."] for f in sorted(unknown)})
+    errors: dict = {}
+    new = _resolve(ticket, data, errors, agent)
+    if errors:
+        raise Problem.invalid(errors)
+    return apply_changes(ticket, new, actor=agent, origin=origin)
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DESK) -> Ticket:
+    now = timezone.now()
+    if new.get("status") == Ticket.Status.ESCALATED:
+        new.setdefault("is_escalated", True)
+    changes = {}
+    for key, value in new.items():
+        old = getattr(ticket, key)
+        if old != value:
+            name = f"{key}_id" if key in ("department", "contact", "account", "product") else key
+            name = "assignee_id" if key == "assignee" else name
+            changes[name] = (_plain(old), _plain(value))
+            setattr(ticket, key, value)
+    if not changes:
+        return ticket
+    if "status" in changes:
+        closing = ticket.status == Ticket.Status.CLOSED
+        ticket.closed_at = now if closing else None
+        took = int((now - ticket.created_at).total_seconds())
+        ticket.resolution_seconds = took if closing else None
+        if closing:
+            ticket.is_overdue = False
+    if "due_date" in changes and (ticket.due_date is None or ticket.due_date > now):
+        ticket.is_overdue = False
+    ticket.sync_flags()
+    ticket.updated_at = now
+    ticket.save()
+    kind = "closed" if changes.get("status", (0, 0))[1] == "Closed" else "updated"
+    if list(changes) == ["assignee_id"]:
+        kind = "assigned"
+    event(ticket, kind, actor=actor, label=label, changes=changes)
+    record_change(ticket.portal_id, "ticket", ticket.pk, "update", list(changes), origin)
+    if kind == "closed" and ticket.email:
+        from tandem.desk import tasks
+
+        transaction.on_commit(lambda: tasks.send_rating_request.enqueue(ticket.id))
+    return ticket
+
+
+@transaction.atomic
+def do_delete_ticket(*, actor, ticket: Ticket, origin: str = DESK) -> None:
+    agent = me(ticket.portal_id, actor)
+    require_can_work(agent, ticket)
+    files = [a.file.name for a in ticket.attachments.all()]
+    pk, portal_id = ticket.pk, ticket.portal_id
+    ticket.delete()
+    record_change(portal_id, "ticket", pk, "delete", [], origin)
+    from tandem.desk import tasks
+
+    if files:
+        transaction.on_commit(lambda: tasks.delete_files.enqueue(files))
+
+
+@transaction.atomic
+def do_set_crm_deal(*, actor, ticket: Ticket, deal: dict | None, origin: str = DESK) -> Ticket:
+    """The integration shows a ticket's CRM deal (`{"id", "name", "amount", "stage"}` or None)."""
+    agent = me(ticket.portal_id, actor)
+    require_can_see(agent, ticket)
+    return apply_changes(ticket, {"crm_deal": deal}, actor=agent, origin=origin)
+
+
+@transaction.atomic
+def do_rate_ticket(*, ticket: Ticket, rating: str, comment: str = "") -> Ticket:
+    """The customer's rating from the signed link in the closing email."""
+    if rating not in Ticket.Rating.values:
+        raise Problem.invalid({"rating": ["Choose good, okay or bad."]})
+    ticket.rating_comment = (comment or "").strip()[:2000]
+    ticket.rated_at = timezone.now()
+    return apply_changes(ticket, {"rating": rating}, label=ticket.email or "Customer")

@@ -1,0 +1,82 @@
+"""Tickets: the list views and filters, one ticket, its history, and stats."""
+
+from ninja import Router
+from ninja.responses import Status
+
+from tandem.desk import actions, queries
+from tandem.desk.schemas import EventOut, StatsOut, TicketIn, TicketOut
+from tandem.web.api import keyset_page, page_of, parse_limit
+
+router = Router(tags=["Tickets"])
+
+
+@router.get("/tickets", response=page_of(TicketOut))
+def list_tickets(
+    request,
+    view: str = "all",
+    contact_id: int | None = None,
+    account_id: int | None = None,
+    email: str = "",
+    department_id: int | None = None,
+    assignee_id: int | None = None,
+    q: str = "",
+    sort: str = "-created_at",
+    cursor: str | None = None,
+    limit: int | None = None,
+):
+    """Views all|open|overdue|closed|escalated|high_priority; `q` searches subject or number;
+    `sort` is -created_at (default), created_at, number, -number, due_date or -due_date."""
+    qs = queries.tickets(
+        request.member,
+        view=view,
+        q=q,
+        email=email,
+        contact_id=contact_id,
+        account_id=account_id,
+        department_id=department_id,
+        assignee_id=assignee_id,
+    )
+    rows, next_cursor = keyset_page(
+        qs,
+        order=queries.sort_order(sort),
+        cursor=cursor or None,
+        limit=parse_limit(request.GET.get("limit")),
+    )
+    return {"data": rows, "info": {"next_cursor": next_cursor}}
+
+
+@router.post("/tickets", response={201: TicketOut})
+def create_ticket(request, body: TicketIn):
+    data = body.model_dump(exclude_unset=True)
+    ticket = actions.do_create_ticket(actor=request.member, portal=request.member.portal, data=data)
+    return Status(201, ticket)
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut)
+def get_ticket(request, ticket_id: int):
+    return queries.ticket_for(request.member, ticket_id)
+
+
+@router.patch("/tickets/{ticket_id}", response=TicketOut)
+def update_ticket(request, ticket_id: int, body: TicketIn):
+    ticket = queries.ticket_for(request.member, ticket_id)
+    data = body.model_dump(exclude_unset=True)
+    return actions.do_update_ticket(actor=request.member, ticket=ticket, data=data)
+
+
+@router.delete("/tickets/{ticket_id}", response={204: None})
+def delete_ticket(request, ticket_id: int):
+    ticket = queries.ticket_for(request.member, ticket_id)
+    actions.do_delete_ticket(actor=request.member, ticket=ticket)
+    return Status(204, None)
+
+
+@router.get("/tickets/{ticket_id}/history", response=list[EventOut])
+def ticket_history(request, ticket_id: int):
+    return list(queries.events_of(queries.ticket_for(request.member, ticket_id)))
+
+
+@router.get("/stats", response=StatsOut)
+def stats(request, contact_id: int | None = None, account_id: int | None = None):
+    """Figures for one contact or one account."""
+    return queries.stats(request.member, contact_id=contact_id, account_id=account_id)

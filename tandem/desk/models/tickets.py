@@ -1,0 +1,214 @@
+"""Tickets and their conversation: threads (emails), comments, attachments, history events."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tandem.desk.models.customers import Account, Contact, Product
+from tandem.desk.models.tenancy import Agent, Department, Portal
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "Open", _("Open")
+        ON_HOLD = "On Hold", _("On Hold")
+        ESCALATED = "Escalated", _("Escalated")
+        CLOSED = "Closed", _("Closed")
+
+    class Priority(models.TextChoices):
+        LOW = "Low", _("Low")
+        MEDIUM = "Medium", _("Medium")
+        HIGH = "High", _("High")
+        URGENT = "Urgent", _("Urgent")
+
+    class Channel(models.TextChoices):
+        EMAIL = "Email", _("Email")
+        WEB = "Web", _("Web")
+        PHONE = "Phone", _("Phone")
+        CRM = "CRM", _("CRM")
+        API = "API", _("API")
+
+    class Rating(models.TextChoices):
+        GOOD = "good", _("Good")
+        OKAY = "okay", _("Okay")
+        BAD = "bad", _("Bad")
+
+    portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="tickets")
+    number = models.BigIntegerField()
+    subject = models.CharField(_("subject"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="Open")
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default="Medium"
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default="Web")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tickets")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    # The customer's address when the ticket was opened: the `email` filter needs no join.
+    email = models.EmailField(_("email"), blank=True)
+    due_date = models.DateTimeField(_("due date"), null=True, blank=True)
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    is_overdue = models.BooleanField(default=False)
+    is_escalated = models.BooleanField(default=False)
+    # Denormalised from status/priority so every list view is one index range scan.
+    is_open = models.BooleanField(default=True)
+    is_high_priority = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    first_response_seconds = models.BigIntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    resolution_seconds = models.BigIntegerField(null=True, blank=True)
+    rating = models.CharField(max_length=4, choices=Rating.choices, null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    crm_deal = models.JSONField(null=True, blank=True)
+    cf = models.JSONField(default=dict, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["portal", "number"], name="desk_ticket_number")
+        ]
+        indexes = [
+            models.Index(fields=["portal", "id"], name="desk_t_all"),
+            models.Index(fields=["portal", "is_open", "id"], name="desk_t_open"),
+            models.Index(fields=["portal", "status", "id"], name="desk_t_status"),
+            models.Index(fields=["portal", "is_overdue", "is_open", "id"], name="desk_t_overdue"),
+            models.Index(fields=["portal", "is_escalated", "id"], name="desk_t_escalated"),
+            models.Index(fields=["portal", "is_high_priority", "id"], name="desk_t_high"),
+            models.Index(fields=["portal", "email", "id"], name="desk_t_email"),
+            models.Index(fields=["portal", "due_date", "id"], name="desk_t_due"),
+            models.Index(fields=["contact", "id"], name="desk_t_contact"),
+            models.Index(fields=["account", "id"], name="desk_t_account"),
+            models.Index(fields=["department", "id"], name="desk_t_department"),
+            models.Index(fields=["assignee", "id"], name="desk_t_assignee"),
+            # The SLA sweep: open tickets whose deadline has passed.
+            models.Index(fields=["is_open", "is_overdue", "due_date"], name="desk_t_sla_due"),
+            models.Index(
+                fields=["is_open", "is_escalated", "response_due_at"], name="desk_t_sla_r"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    def sync_flags(self) -> None:
+        self.is_open = self.status != self.Status.CLOSED
+        self.is_high_priority = self.priority in (self.Priority.HIGH, self.Priority.URGENT)
+
+
+class TicketEvent(models.Model):
+    """One line of a ticket's history: who did what, when, with old → new values."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)  # "System", a customer's email
+    kind = models.CharField(max_length=20)
+    changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.ticket_id}"
+
+
+class Thread(models.Model):
+    """One email of the conversation, sent by an agent or received from a customer."""
+
+    class Action(models.TextChoices):
+        REPLY = "reply", _("Reply")
+        REPLY_ALL = "reply_all", _("Reply all")
+        FORWARD = "forward", _("Forward")
+        INCOMING = "incoming", _("Incoming")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="threads")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_email = models.CharField(max_length=254, blank=True)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    content = models.TextField(blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ticket", "id"]),
+            models.Index(fields=["message_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_incoming(self) -> bool:
+        return self.action == self.Action.INCOMING
+
+
+class Comment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content = models.TextField()
+    is_public = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "id"])]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the uploaded name on disk: a random name under the portal's folder.
+    from django.utils.crypto import get_random_string
+
+    return f"desk/{instance.ticket.portal_id}/{instance.ticket_id}/{get_random_string(24)}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "id"])]
+
+    def __str__(self) -> str:
+        return self.name

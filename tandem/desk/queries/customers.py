@@ -1,0 +1,78 @@
+"""Tenant-scoped reads of contacts, accounts and products, and of the change log."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from tandem.desk.models import Account, Change, Contact, Portal, Product
+from tandem.web.errors import Problem
+
+
+def contacts(portal: Portal, q: str = "", account_id=None) -> QuerySet[Contact]:
+    qs = Contact.objects.filter(portal=portal).select_related("account")
+    if account_id not in (None, ""):
+        qs = qs.filter(account_id=account_id)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(email__iexact=q)
+            | Q(last_name__istartswith=q)
+            | Q(first_name__istartswith=q)
+            | Q(secondary_email__iexact=q)
+        )
+    return qs
+
+
+def accounts(portal: Portal, q: str = "") -> QuerySet[Account]:
+    qs = Account.objects.filter(portal=portal)
+    q = (q or "").strip()
+    return qs.filter(Q(account_name__istartswith=q) | Q(email__iexact=q)) if q else qs
+
+
+def products(portal: Portal, q: str = "") -> QuerySet[Product]:
+    qs = Product.objects.filter(portal=portal).prefetch_related("departments")
+    q = (q or "").strip()
+    return qs.filter(Q(product_name__icontains=q) | Q(product_code__iexact=q)) if q else qs
+
+
+def _one(qs, pk, what: str):
+    try:
+        obj = qs.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        obj = None
+    if obj is None:
+        raise Problem(404, f"No such {what} in this portal.")
+    return obj
+
+
+def contact_for(portal: Portal, contact_id) -> Contact:
+    return _one(contacts(portal), contact_id, "contact")
+
+
+def account_for(portal: Portal, account_id) -> Account:
+    return _one(accounts(portal), account_id, "account")
+
+
+def product_for(portal: Portal, product_id) -> Product:
+    return _one(products(portal), product_id, "product")
+
+
+def contacts_by_email(portal: Portal, email: str) -> list[Contact]:
+    """Contacts whose primary or secondary email is `email` (matching for sync and mail-in)."""
+    email = (email or "").strip().lower()
+    if not email:
+        return []
+    return list(
+        Contact.objects.filter(portal=portal)
+        .filter(Q(email=email) | Q(secondary_email=email))
+        .order_by("id")
+    )
+
+
+def changes_since(portal_id: int, after_seq: int = 0, limit: int = 500) -> list[Change]:
+    """Desk's change log after a cursor (the last `seq` a reader has applied), oldest first.
+    `seq` is per portal, gap-free and in commit order, so a reader storing the last seq it
+    applied never skips a change."""
+    return list(
+        Change.objects.filter(portal_id=portal_id, seq__gt=after_seq).order_by("seq")[:limit]
+    )

@@ -1,0 +1,139 @@
+"""Tenant-scoped reads of tickets and their conversation, as one agent may see them."""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from tandem.desk.models import Agent, Attachment, Ticket
+from tandem.web.errors import Problem
+
+VIEWS = {
+    "all": Q(),
+    "open": Q(is_open=True),
+    "overdue": Q(is_overdue=True, is_open=True),
+    "closed": Q(status=Ticket.Status.CLOSED),
+    "escalated": Q(is_escalated=True),
+    "high_priority": Q(is_high_priority=True),
+}
+SORTS = {
+    "-created_at": ("-id",),
+    "created_at": ("id",),
+    "-number": ("-id",),
+    "number": ("id",),
+    "due_date": ("due_date", "id"),
+    "-due_date": ("-due_date", "-id"),
+}
+FILTERS = ("contact_id", "account_id", "department_id", "assignee_id")
+
+
+def visible_tickets(agent: Agent) -> QuerySet[Ticket]:
+    """The tickets `agent` may see: all of the portal for an Admin, else its departments."""
+    qs = Ticket.objects.filter(portal_id=agent.portal_id)
+    if not agent.is_admin:
+        qs = qs.filter(department_id__in=sorted(agent.department_ids()))
+    return qs
+
+
+def _int(value, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Problem.invalid({field: ["Give a number."]}) from None
+
+
+def tickets(
+    agent: Agent, *, view: str = "all", q: str = "", email: str = "", **filters
+) -> QuerySet[Ticket]:
+    """One of the list views, narrowed by filters and a search on subject or number."""
+    if view not in VIEWS:
+        raise Problem.invalid({"view": [f"Choose one of: {', '.join(VIEWS)}."]})
+    qs = visible_tickets(agent).filter(VIEWS[view])
+    for field in FILTERS:
+        value = filters.get(field)
+        if value not in (None, ""):
+            qs = qs.filter(**{field: _int(value, field)})
+    if email:
+        qs = qs.filter(email=email.strip().lower())
+    q = (q or "").strip().lstrip("#")
+    if q:
+        qs = qs.filter(number=int(q)) if q.isdigit() else qs.filter(subject__icontains=q)
+    return qs
+
+
+def sort_order(sort: str | None) -> tuple[str, ...]:
+    if sort in (None, ""):
+        return SORTS["-created_at"]
+    if sort not in SORTS:
+        raise Problem.invalid({"sort": [f"Choose one of: {', '.join(SORTS)}."]})
+    return SORTS[sort]
+
+
+def for_list(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.select_related("contact", "assignee__user", "department")
+
+
+def ticket_for(agent: Agent, ticket_id) -> Ticket:
+    """One ticket the agent may see; another portal's or another department's is a 404."""
+    ticket = (
+        visible_tickets(agent)
+        .select_related("contact", "account", "product", "assignee__user", "department", "portal")
+        .filter(pk=_int(ticket_id, "ticket_id"))
+        .first()
+    )
+    if ticket is None:
+        raise Problem(404, "No such ticket in this portal.")
+    return ticket
+
+
+def threads_of(ticket: Ticket):
+    return ticket.threads.select_related("author").prefetch_related("attachments").order_by("id")
+
+
+def comments_of(ticket: Ticket, *, public_only: bool = False):
+    qs = ticket.comments.select_related("author").order_by("id")
+    return qs.filter(is_public=True) if public_only else qs
+
+
+def attachments_of(ticket: Ticket):
+    return ticket.attachments.select_related("uploaded_by").order_by("id")
+
+
+def events_of(ticket: Ticket):
+    return ticket.events.select_related("actor").order_by("id")
+
+
+def attachment_for(agent: Agent, attachment_id) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(ticket__in=visible_tickets(agent), pk=_int(attachment_id, "id"))
+        .select_related("ticket")
+        .first()
+    )
+    if attachment is None:
+        raise Problem(404, "No such attachment in this portal.")
+    return attachment
+
+
+def stats(agent: Agent, *, contact_id=None, account_id=None) -> dict:
+    """Ticket figures for one contact or account: one aggregate over an indexed range."""
+    if contact_id in (None, "") and account_id in (None, ""):
+        raise Problem.invalid({"contact_id": ["Give contact_id or account_id."]})
+    qs = visible_tickets(agent)
+    if contact_id not in (None, ""):
+        qs = qs.filter(contact_id=_int(contact_id, "contact_id"))
+    if account_id not in (None, ""):
+        qs = qs.filter(account_id=_int(account_id, "account_id"))
+    row = qs.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(is_open=True)),
+        overdue=Count("id", filter=Q(is_overdue=True, is_open=True)),
+        closed=Count("id", filter=Q(status=Ticket.Status.CLOSED)),
+        avg_first_response_seconds=Avg("first_response_seconds"),
+        avg_resolution_seconds=Avg("resolution_seconds"),
+        good=Count("id", filter=Q(rating="good")),
+        okay=Count("id", filter=Q(rating="okay")),
+        bad=Count("id", filter=Q(rating="bad")),
+    )
+    for key in ("avg_first_response_seconds", "avg_resolution_seconds"):
+        row[key] = round(row[key]) if row[key] is not None else None
+    row["ratings"] = {k: row.pop(k) for k in ("good", "okay", "bad")}
+    return row

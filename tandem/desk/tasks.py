@@ -1,0 +1,111 @@
+"""Desk's background work: emails out (after commit, idempotent) and the SLA clock."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django_tasks import task
+
+from tandem.web.periodic import every
+
+log = logging.getLogger("tandem.desk")
+
+
+@task()
+def send_invitation(agent_id: int) -> None:
+    from tandem.desk import links
+    from tandem.desk.models import Agent
+
+    agent = Agent.objects.select_related("portal", "user").filter(pk=agent_id).first()
+    if agent is None or agent.state != Agent.State.INVITED:
+        return
+    context = {"agent": agent, "url": links.invitation_url(agent)}
+    body = render_to_string("desk/email/invitation.txt", context)
+    EmailMultiAlternatives(
+        f"You are invited to {agent.portal.name} on Tandem Desk", body, to=[agent.user.email]
+    ).send()
+
+
+@task()
+def send_thread_email(thread_id: int) -> None:
+    """Send a reply or forward. Idempotent: a thread already sent is not sent twice."""
+    from tandem.desk import links
+    from tandem.desk.models import Thread
+
+    with transaction.atomic():
+        thread = (
+            Thread.objects.select_for_update()
+            .select_related("ticket__portal")
+            .filter(pk=thread_id, sent_at__isnull=True)
+            .first()
+        )
+        if thread is None:
+            return
+        ticket = thread.ticket
+        context = {"thread": thread, "ticket": ticket, "url": links.customer_url(ticket)}
+        html = render_to_string("desk/email/thread.html", context)
+        headers = {"Message-ID": thread.message_id}
+        if thread.in_reply_to:
+            headers["In-Reply-To"] = thread.in_reply_to
+        if thread.references:
+            headers["References"] = thread.references
+        message = EmailMultiAlternatives(
+            thread.subject,
+            strip_tags(html),
+            from_email=f"{ticket.portal.name} <{_address()}>",
+            to=thread.to,
+            cc=thread.cc,
+            headers=headers,
+        )
+        message.attach_alternative(html, "text/html")
+        for attachment in thread.attachments.all():
+            with attachment.file.open("rb") as f:
+                message.attach(attachment.name, f.read(), attachment.content_type)
+        message.send()
+        thread.sent_at = timezone.now()
+        thread.save(update_fields=["sent_at"])
+
+
+@task()
+def send_rating_request(ticket_id: int) -> None:
+    from tandem.desk import links
+    from tandem.desk.models import Ticket
+
+    ticket = Ticket.objects.select_related("portal").filter(pk=ticket_id).first()
+    if ticket is None or ticket.status != Ticket.Status.CLOSED or not ticket.email:
+        return
+    context = {"ticket": ticket, "rating_url": links.rating_url(ticket)}
+    context["url"] = links.customer_url(ticket)
+    body = render_to_string("desk/email/closed.txt", context)
+    EmailMultiAlternatives(
+        f"[#{ticket.number}] {ticket.subject} — how did we do?",
+        body,
+        from_email=f"{ticket.portal.name} <{_address()}>",
+        to=[ticket.email],
+    ).send()
+
+
+@task()
+def delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+@every(60, name="desk.sla_sweep")
+@task()
+def sla_sweep() -> dict:
+    from tandem.desk.actions import do_sla_sweep
+
+    return do_sla_sweep()
+
+
+def _address() -> str:
+    sender = settings.DEFAULT_FROM_EMAIL
+    return sender[sender.find("<") + 1 : sender.rfind(">")] if "<" in sender else sender

@@ -1,0 +1,1 @@
+"""Desk's pages. Thin: parse, call queries/actions, render. One module per area."""

@@ -1,0 +1,89 @@
+"""Pages for people without a Desk sign-in: customers (signed links) and invitees."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tandem.desk import actions, links, queries
+from tandem.desk.models import Ticket
+from tandem.web.errors import Problem
+
+
+def _ticket(token: str, salt: str) -> Ticket:
+    ticket = links.ticket_from(token, salt)
+    if ticket is None:
+        raise Http404("This link is invalid or the ticket no longer exists.")
+    return ticket
+
+
+@require_http_methods(["GET", "POST"])
+def customer_ticket(request, token: str):
+    """The customer's view of their ticket: the public conversation, and a reply box."""
+    ticket = _ticket(token, links.CUSTOMER_SALT)
+    error = ""
+    if request.method == "POST":
+        content = request.POST.get("content", "").strip()
+        if content:
+            actions.file_customer_reply(ticket=ticket, content=content)
+            messages.success(request, _("Your reply was sent."))
+            return redirect(request.path)
+        error = _("Write a reply first.")
+    entries = sorted(
+        [*queries.threads_of(ticket), *queries.comments_of(ticket, public_only=True)],
+        key=lambda e: e.created_at,
+    )
+    context = {"ticket": ticket, "entries": entries, "error": error}
+    return render(request, "desk/public/ticket.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def rate(request, token: str):
+    ticket = _ticket(token, links.RATING_SALT)
+    errors = {}
+    if request.method == "POST":
+        try:
+            actions.do_rate_ticket(
+                ticket=ticket,
+                rating=request.POST.get("rating", ""),
+                comment=request.POST.get("comment", ""),
+            )
+        except Problem as exc:
+            errors = exc.errors
+        else:
+            return render(request, "desk/public/rated.html", {"ticket": ticket})
+    choices = Ticket.Rating.choices
+    context = {"ticket": ticket, "errors": errors, "choices": choices}
+    return render(request, "desk/public/rate.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """Accept an invitation: an existing person signs in and accepts; a new one sets a password."""
+    try:
+        agent = actions.invited_agent(token)
+    except Problem as exc:
+        return render(request, "desk/public/invitation.html", {"error": exc.detail}, status=404)
+    invitee = agent.user
+    new_person = not invitee.has_usable_password()
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            agent = actions.do_accept_invitation(
+                token=token,
+                user=request.user if request.user.is_authenticated else None,
+                password=request.POST.get("password", ""),
+                name=request.POST.get("name", ""),
+            )
+        except Problem as exc:
+            errors = exc.errors or {"__all__": [exc.detail]}
+        else:
+            if not request.user.is_authenticated:
+                login(request, invitee, backend="tandem.identity.backends.EmailBackend")
+            return redirect("desk:tickets", agent.portal.slug)
+    context = {"agent": agent, "new_person": new_person, "errors": errors}
+    return render(request, "desk/public/invitation.html", context)

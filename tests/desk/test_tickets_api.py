@@ -1,0 +1,203 @@
+"""Tickets through the API: fields, numbers, views, filters, search, sorting, pages, history."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tandem.desk import actions
+from tandem.desk.models import Contact, Ticket
+
+from .conftest import problem
+
+T = "/api/desk/v1/tickets"
+FIELDS = {
+    "id", "number", "subject", "description", "status", "priority", "channel", "department_id",
+    "contact_id", "account_id", "product_id", "assignee_id", "due_date", "is_overdue",
+    "is_escalated", "created_at", "first_response_at", "closed_at", "rating", "rating_url",
+    "crm_deal", "cf",
+}  # fmt: skip
+
+
+def test_a_ticket_has_every_contract_field(desk, department):
+    r = desk("agent").post(
+        T,
+        {
+            "subject": "Cannot log in",
+            "description": "<p>Help<script>alert(1)</script></p>",
+            "priority": "High",
+            "department_id": department("Support").id,
+            "contact": {"last_name": "Doe", "email": "Jane@Example.com"},
+        },
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert set(body) >= FIELDS
+    assert body["status"] == "Open" and body["channel"] == "API" and body["priority"] == "High"
+    assert body["description"] == "<p>Help</p>"
+    assert body["rating_url"].startswith("http") and "/desk/rate/" in body["rating_url"]
+    contact = Contact.objects.get(pk=body["contact_id"])
+    assert contact.email == "jane@example.com" and contact.last_name == "Doe"
+    assert desk("agent").get(f"{T}/{body['id']}").json() == body
+
+
+def test_an_inline_contact_with_a_known_email_is_reused(desk, ticket):
+    r = desk("agent").post(T, {"subject": "Again", "contact": {"email": "cu@example.com"}})
+    assert r.json()["contact_id"] == ticket.contact_id
+
+
+def test_numbers_count_per_portal(make_ticket, other_ticket):
+    first, second = make_ticket(), make_ticket()
+    assert second.number == first.number + 1
+    assert other_ticket.number == 1
+
+
+def test_missing_subject_and_bad_choices_name_their_fields(desk):
+    body = problem(desk("agent").post(T, {"priority": "Whenever", "department_id": 999999}), 400)
+    assert {"subject", "priority", "department_id"} <= set(body["errors"])
+
+
+def test_an_agent_cannot_file_into_another_department(desk, department):
+    r = desk("agent").post(T, {"subject": "x", "department_id": department("Billing").id})
+    assert "department_id" in problem(r, 400)["errors"]
+
+
+def test_update_field_closes_and_reopens(desk, ticket):
+    client = desk("agent")
+    closed = client.patch(f"{T}/{ticket.id}", {"status": "Closed"}).json()
+    assert closed["status"] == "Closed" and closed["closed_at"]
+    reopened = client.patch(f"{T}/{ticket.id}", {"status": "Open"}).json()
+    assert reopened["closed_at"] is None
+
+
+def test_every_change_is_in_the_history(desk, ticket):
+    client = desk("agent")
+    client.patch(f"{T}/{ticket.id}", {"priority": "Urgent", "subject": "Fire!"})
+    history = client.get(f"{T}/{ticket.id}/history").json()
+    assert [e["kind"] for e in history] == ["created", "updated"]
+    assert history[1]["changes"] == {
+        "priority": ["Medium", "Urgent"],
+        "subject": ["Printer is on fire", "Fire!"],
+    }
+    assert history[1]["actor_label"] == "agent@acme.test"
+
+
+def test_unknown_fields_cannot_be_updated(desk, ticket):
+    body = problem(desk("agent").patch(f"{T}/{ticket.id}", {"number": 5}), 400)
+    assert body["errors"]
+
+
+def test_custom_fields_are_typed(desk, admin, ticket):
+    fields = [
+        ("Serial", "text", []),
+        ("Seats", "number", []),
+        ("Bought", "date", []),
+        ("Plan", "picklist", ["Free", "Pro"]),
+    ]
+    for label, kind, choices in fields:
+        r = desk("admin").post(
+            "/api/desk/v1/ticket-fields", {"label": label, "type": kind, "choices": choices}
+        )
+        assert r.status_code == 201, r.content
+    client = desk("agent")
+    good = {"serial": "A-1", "seats": "12", "bought": "2026-01-02", "plan": "Pro"}
+    saved = client.patch(f"{T}/{ticket.id}", {"cf": good}).json()["cf"]
+    assert saved == {**good, "seats": 12}
+    bad = {"seats": "many", "bought": "soon", "plan": "Gold", "nope": 1}
+    errors = problem(client.patch(f"{T}/{ticket.id}", {"cf": bad}), 400)["errors"]
+    assert set(errors) == {"cf.seats", "cf.bought", "cf.plan", "cf.nope"}
+
+
+@pytest.fixture
+def assorted(make_ticket, admin):
+    t = {name: make_ticket(name) for name in ("plain", "closed", "high", "late", "hot")}
+    actions.do_update_ticket(actor=admin, ticket=t["closed"], data={"status": "Closed"})
+    actions.do_update_ticket(actor=admin, ticket=t["high"], data={"priority": "Urgent"})
+    actions.do_update_ticket(actor=admin, ticket=t["hot"], data={"is_escalated": True})
+    Ticket.objects.filter(pk=t["late"].pk).update(due_date=timezone.now() - timedelta(hours=1))
+    actions.do_sla_sweep()
+    return t
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        ("all", {"plain", "closed", "high", "late", "hot"}),
+        ("open", {"plain", "high", "late", "hot"}),
+        ("closed", {"closed"}),
+        ("high_priority", {"high"}),
+        ("overdue", {"late"}),
+        ("escalated", {"hot"}),
+    ],
+)
+def test_views(view, expected, desk, assorted):
+    data = desk("agent").get(f"{T}?view={view}").json()["data"]
+    assert {t["subject"] for t in data} == expected
+
+
+def test_unknown_view_is_a_400(desk):
+    assert "view" in problem(desk("agent").get(f"{T}?view=mine"), 400)["errors"]
+
+
+def test_filters(desk, admin, make_ticket, agent_of, department):
+    a = make_ticket("one", contact={"last_name": "A", "email": "a@x.test"})
+    make_ticket("two", contact={"last_name": "B", "email": "b@x.test"})
+    account = actions.do_save_account(actor=admin, portal=admin.portal, data={"account_name": "X"})
+    actions.do_update_ticket(
+        actor=admin,
+        ticket=a,
+        data={"account_id": account.id, "assignee_id": agent_of("agent@acme.test").id},
+    )
+    client = desk("admin")
+
+    def subjects(query):
+        return [t["subject"] for t in client.get(f"{T}?{query}").json()["data"]]
+
+    assert subjects(f"contact_id={a.contact_id}") == ["one"]
+    assert subjects(f"account_id={account.id}") == ["one"]
+    assert subjects("email=A@x.test") == ["one"]
+    assert subjects(f"assignee_id={agent_of('agent@acme.test').id}") == ["one"]
+    assert subjects(f"department_id={department('Billing').id}") == []
+    assert subjects("q=tw") == ["two"]
+    assert subjects(f"q=%23{a.number}") == ["one"]
+
+
+def test_sorting_and_cursor_pages(desk, make_ticket):
+    made = [make_ticket(f"t{i}") for i in range(5)]
+    client = desk("agent")
+    page1 = client.get(f"{T}?limit=2&sort=created_at").json()
+    assert [t["id"] for t in page1["data"]] == [made[0].id, made[1].id]
+    page2 = client.get(f"{T}?limit=2&sort=created_at&cursor={page1['info']['next_cursor']}")
+    assert [t["id"] for t in page2.json()["data"]] == [made[2].id, made[3].id]
+    newest = client.get(f"{T}?limit=1").json()["data"][0]
+    assert newest["id"] == made[-1].id
+    assert "sort" in problem(client.get(f"{T}?sort=colour"), 400)["errors"]
+
+
+def test_ticket_list_costs_the_same_for_50_tickets(
+    desk, make_ticket, django_assert_max_num_queries
+):
+    client = desk("agent")
+    for i in range(50):
+        make_ticket(f"t{i}")
+    with django_assert_max_num_queries(6):
+        assert len(client.get(f"{T}?limit=50").json()["data"]) == 50
+
+
+def test_stats_for_a_contact_and_an_account(desk, admin, make_ticket):
+    account = actions.do_save_account(actor=admin, portal=admin.portal, data={"account_name": "A"})
+    contact = actions.do_save_contact(
+        actor=admin, portal=admin.portal, data={"last_name": "C", "account_id": account.id}
+    )
+    one = make_ticket("one", contact_id=contact.id, contact=None)
+    make_ticket("two", contact_id=contact.id, contact=None)
+    actions.do_send_thread(actor=admin, ticket=one, action="reply", to=["c@x.test"], content="Hi")
+    actions.do_update_ticket(actor=admin, ticket=one, data={"status": "Closed"})
+    actions.do_rate_ticket(ticket=one, rating="good")
+    for query in (f"contact_id={contact.id}", f"account_id={account.id}"):
+        stats = desk("agent").get(f"/api/desk/v1/stats?{query}").json()
+        assert stats["total"] == 2 and stats["open"] == 1 and stats["closed"] == 1
+        assert stats["overdue"] == 0 and stats["ratings"] == {"good": 1, "okay": 0, "bad": 0}
+        assert stats["avg_first_response_seconds"] is not None
+        assert stats["avg_resolution_seconds"] is not None
+    problem(desk("agent").get("/api/desk/v1/stats"), 400)
