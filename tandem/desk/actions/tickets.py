@@ -340,6 +340,6 @@ def do_rate_ticket(*, ticket: Ticket, rating: str, comment: str = "") -> Ticket:
     """The customer's rating from the signed link in the closing email."""
     if rating not in Ticket.Rating.values:
         raise Problem.invalid({"rating": ["Choose good, okay or bad."]})
-    ticket.rating_comment = (comment or "").strip()[:2000]
     ticket.rated_at = timezone.now()
-    return apply_changes(ticket, {"rating": rating}, label=ticket.email or "Customer")
+    new = {"rating": rating, "rating_comment": (comment or "").strip()[:2000]}
+    return apply_changes(ticket, new, label=ticket.email or "Customer")

@@ -80,7 +80,7 @@ def invitation(request, token: str):
                 name=request.POST.get("name", ""),
             )
         except Problem as exc:
-            errors = exc.errors or {"__all__": [exc.detail]}
+            errors = exc.errors or {"page": [exc.detail]}
         else:
             if not request.user.is_authenticated:
                 login(request, invitee, backend="tandem.identity.backends.EmailBackend")

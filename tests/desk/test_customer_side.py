@@ -1,0 +1,57 @@
+"""The customer's side: a signed ticket page with the public conversation, and the rating."""
+
+import re
+
+from django.core import mail
+from django.test import Client
+
+from tandem.desk import actions, links
+from tandem.desk.models import Thread, Ticket
+
+
+def test_customer_reads_the_public_conversation_and_replies(admin, ticket):
+    actions.do_send_thread(actor=admin, ticket=ticket, action="reply", to=[], content="Try again")
+    actions.do_add_comment(actor=admin, ticket=ticket, content="Secret note", is_public=False)
+    actions.do_add_comment(actor=admin, ticket=ticket, content="Public note", is_public=True)
+    client = Client()
+    path = links.customer_url(ticket).split("8000", 1)[1]
+    page = client.get(path).content.decode()
+    assert "Try again" in page and "Public note" in page and "Secret note" not in page
+    assert client.post(path, {"content": "Still <b>broken</b>"}).status_code == 302
+    incoming = Thread.objects.get(action="incoming")
+    assert incoming.from_email == "cu@example.com" and "&lt;b&gt;" in incoming.content
+    assert ticket.events.filter(kind="customer_replied").exists()
+
+
+def test_a_forged_link_is_a_404(ticket):
+    token = links.customer_token(ticket)
+    assert Client().get(f"/desk/c/{token}x/").status_code == 404
+    assert Client().get(f"/desk/rate/{links.customer_token(ticket)}/").status_code == 404
+
+
+def test_closing_emails_a_rating_link_that_records_the_rating(
+    admin, ticket, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_update_ticket(actor=admin, ticket=ticket, data={"status": "Closed"})
+    [message] = mail.outbox
+    assert message.to == ["cu@example.com"]
+    url = re.search(r"http://\S+/desk/rate/\S+/", message.body).group(0)
+    assert url == links.rating_url(ticket)
+    client = Client()
+    path = url.split("8000", 1)[1]
+    form = client.get(path).content.decode()
+    assert 'name="rating"' in form and 'value="okay"' in form
+    assert client.post(path, {"rating": "great"}).status_code == 200
+    assert Ticket.objects.get(pk=ticket.pk).rating is None
+    assert client.post(path, {"rating": "bad", "comment": "Slow"}).status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.rating == "bad" and ticket.rating_comment == "Slow"
+    assert ticket.events.filter(changes__has_key="rating").exists()
+
+
+def test_a_customer_reply_reopens_a_closed_ticket(admin, ticket):
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"status": "Closed"})
+    actions.file_customer_reply(ticket=ticket, content="It broke again")
+    ticket.refresh_from_db()
+    assert ticket.status == "Open" and ticket.closed_at is None

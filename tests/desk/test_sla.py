@@ -1,0 +1,65 @@
+"""The SLA clock: overdue exactly when due, escalated by the policy, recorded as events."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tandem.desk import actions
+from tandem.desk.models import Ticket
+from tandem.web import periodic
+
+
+def test_sweep_marks_overdue_once_and_records_it(make_ticket):
+    ticket = make_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(due_date=timezone.now() + timedelta(minutes=5))
+    assert actions.do_sla_sweep()["overdue"] == 0
+    later = timezone.now() + timedelta(minutes=6)
+    assert actions.do_sla_sweep(later)["overdue"] == 1
+    assert actions.do_sla_sweep(later)["overdue"] == 0
+    ticket.refresh_from_db()
+    assert ticket.is_overdue
+    event = ticket.events.order_by("-id").first()
+    assert event.actor_label == "SLA" and event.changes == {"is_overdue": [False, True]}
+
+
+def test_closed_tickets_never_go_overdue(make_ticket, admin):
+    ticket = make_ticket(due_date=(timezone.now() + timedelta(minutes=1)).isoformat())
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"status": "Closed"})
+    assert actions.do_sla_sweep(timezone.now() + timedelta(hours=1))["overdue"] == 0
+
+
+def test_unanswered_past_first_response_deadline_is_escalated(admin, department, make_ticket):
+    actions.do_set_sla(
+        actor=admin,
+        department=department("Support"),
+        first_response_hours={"Medium": 1},
+        resolution_hours={"Medium": 24},
+    )
+    answered, silent = make_ticket("answered"), make_ticket("silent")
+    actions.do_send_thread(
+        actor=admin, ticket=answered, action="reply", to=["a@b.example"], content="x"
+    )
+    done = actions.do_sla_sweep(timezone.now() + timedelta(hours=2))
+    assert done == {"overdue": 0, "escalated": 1}
+    assert Ticket.objects.get(pk=silent.pk).is_escalated
+    assert not Ticket.objects.get(pk=answered.pk).is_escalated
+
+
+def test_overdue_for_too_long_is_escalated(admin, department, make_ticket):
+    actions.do_set_sla(
+        actor=admin,
+        department=department("Support"),
+        first_response_hours={},
+        resolution_hours={"Medium": 1},
+        escalate_after_hours=2,
+    )
+    ticket = make_ticket()
+    assert actions.do_sla_sweep(timezone.now() + timedelta(hours=2)) == {
+        "overdue": 1, "escalated": 0}  # fmt: skip
+    assert actions.do_sla_sweep(timezone.now() + timedelta(hours=3, minutes=1))["escalated"] == 1
+    kinds = [e.changes for e in Ticket.objects.get(pk=ticket.pk).events.all()]
+    assert {"is_escalated": [False, True]} in kinds
+
+
+def test_sweep_is_a_periodic_job():
+    assert "desk.sla_sweep" in [job.name for job in periodic.jobs()]
