@@ -29,5 +29,18 @@ def _tabs(request, membership):
 
     from tandem.web.nav import Tab
 
-    url = reverse("desk:home", args=[membership.slug])
-    return [Tab(_("Home"), url, active=request.path == url)]
+    tabs = [
+        ("home", _("Home")),
+        ("tickets", _("Tickets")),
+        ("contacts", _("Contacts")),
+        ("accounts", _("Accounts")),
+    ]
+    if membership.member.is_admin:
+        tabs.append(("setup", _("Setup")))
+    home = reverse("desk:home", args=[membership.slug])
+    found = []
+    for name, label in tabs:
+        url = reverse(f"desk:{name}", args=[membership.slug])
+        active = request.path == url if url == home else request.path.startswith(url)
+        found.append(Tab(label, url, active=active))
+    return found

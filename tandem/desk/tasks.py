@@ -79,7 +79,8 @@ def send_rating_request(ticket_id: int) -> None:
     from tandem.desk.models import Ticket
 
     ticket = Ticket.objects.select_related("portal").filter(pk=ticket_id).first()
-    if ticket is None or ticket.status != Ticket.Status.CLOSED or not ticket.email:
+    # Not for a ticket already rated (the demo's, or one closed again after a rating).
+    if ticket is None or ticket.status != Ticket.Status.CLOSED or not ticket.email or ticket.rating:
         return
     context = {"ticket": ticket, "rating_url": links.rating_url(ticket)}
     context["url"] = links.customer_url(ticket)

@@ -30,7 +30,7 @@ def test_reply_emails_the_customer_and_sets_first_response(
     assert "<b>Fixed</b>" in html and "/desk/c/" in html
     ticket.refresh_from_db()
     assert ticket.first_response_at is not None and ticket.first_response_seconds is not None
-    assert Thread.objects.get().sent_at is not None
+    assert Thread.objects.get(ticket=ticket).sent_at is not None
 
 
 def test_second_reply_threads_on_the_first(desk, ticket, django_capture_on_commit_callbacks):

@@ -18,7 +18,7 @@ def test_customer_reads_the_public_conversation_and_replies(admin, ticket):
     page = client.get(path).content.decode()
     assert "Try again" in page and "Public note" in page and "Secret note" not in page
     assert client.post(path, {"content": "Still <b>broken</b>"}).status_code == 302
-    incoming = Thread.objects.get(action="incoming")
+    incoming = Thread.objects.get(ticket=ticket, action="incoming")
     assert incoming.from_email == "cu@example.com" and "&lt;b&gt;" in incoming.content
     assert ticket.events.filter(kind="customer_replied").exists()
 

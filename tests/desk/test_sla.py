@@ -12,12 +12,14 @@ from tandem.web import periodic
 def test_sweep_marks_overdue_once_and_records_it(make_ticket):
     ticket = make_ticket()
     Ticket.objects.filter(pk=ticket.pk).update(due_date=timezone.now() + timedelta(minutes=5))
-    assert actions.do_sla_sweep()["overdue"] == 0
+    actions.do_sla_sweep()
+    assert not Ticket.objects.get(pk=ticket.pk).is_overdue
     later = timezone.now() + timedelta(minutes=6)
-    assert actions.do_sla_sweep(later)["overdue"] == 1
-    assert actions.do_sla_sweep(later)["overdue"] == 0
+    actions.do_sla_sweep(later)
+    actions.do_sla_sweep(later)
     ticket.refresh_from_db()
     assert ticket.is_overdue
+    assert ticket.events.filter(changes__has_key="is_overdue").count() == 1
     event = ticket.events.order_by("-id").first()
     assert event.actor_label == "SLA" and event.changes == {"is_overdue": [False, True]}
 
@@ -25,7 +27,8 @@ def test_sweep_marks_overdue_once_and_records_it(make_ticket):
 def test_closed_tickets_never_go_overdue(make_ticket, admin):
     ticket = make_ticket(due_date=(timezone.now() + timedelta(minutes=1)).isoformat())
     actions.do_update_ticket(actor=admin, ticket=ticket, data={"status": "Closed"})
-    assert actions.do_sla_sweep(timezone.now() + timedelta(hours=1))["overdue"] == 0
+    actions.do_sla_sweep(timezone.now() + timedelta(hours=1))
+    assert not Ticket.objects.get(pk=ticket.pk).is_overdue
 
 
 def test_unanswered_past_first_response_deadline_is_escalated(admin, department, make_ticket):
@@ -39,8 +42,7 @@ def test_unanswered_past_first_response_deadline_is_escalated(admin, department,
     actions.do_send_thread(
         actor=admin, ticket=answered, action="reply", to=["a@b.example"], content="x"
     )
-    done = actions.do_sla_sweep(timezone.now() + timedelta(hours=2))
-    assert done == {"overdue": 0, "escalated": 1}
+    actions.do_sla_sweep(timezone.now() + timedelta(hours=2))
     assert Ticket.objects.get(pk=silent.pk).is_escalated
     assert not Ticket.objects.get(pk=answered.pk).is_escalated
 
@@ -54,9 +56,12 @@ def test_overdue_for_too_long_is_escalated(admin, department, make_ticket):
         escalate_after_hours=2,
     )
     ticket = make_ticket()
-    assert actions.do_sla_sweep(timezone.now() + timedelta(hours=2)) == {
-        "overdue": 1, "escalated": 0}  # fmt: skip
-    assert actions.do_sla_sweep(timezone.now() + timedelta(hours=3, minutes=1))["escalated"] == 1
+    actions.do_sla_sweep(timezone.now() + timedelta(hours=2))
+    ticket.refresh_from_db()
+    assert ticket.is_overdue and not ticket.is_escalated
+    actions.do_sla_sweep(timezone.now() + timedelta(hours=3, minutes=1))
+    ticket.refresh_from_db()
+    assert ticket.is_escalated
     kinds = [e.changes for e in Ticket.objects.get(pk=ticket.pk).events.all()]
     assert {"is_escalated": [False, True]} in kinds
 

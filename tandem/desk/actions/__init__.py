@@ -16,6 +16,7 @@ from tandem.desk.actions.customers import (
     do_save_contact,
     do_save_product,
 )
+from tandem.desk.actions.samples import do_seed_samples
 from tandem.desk.actions.setup import (
     do_accept_invitation,
     do_add_agent,
@@ -64,6 +65,7 @@ __all__ = [
     "do_save_account",
     "do_save_contact",
     "do_save_product",
+    "do_seed_samples",
     "do_send_thread",
     "do_set_agent_state",
     "do_set_crm_deal",

@@ -1,10 +1,10 @@
 from django.shortcuts import render
 
 from tandem.desk import queries
-from tandem.identity.decorators import tenant_view
+from tandem.desk.views._common import desk_view
 
 
-@tenant_view("desk")
+@desk_view
 def home(request):
     portal = request.member.portal
     context = {

@@ -1,0 +1,121 @@
+"""Customer pages: contacts and accounts — list, search, detail with tickets and stats, edit."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from tandem.desk import actions, queries
+from tandem.desk.actions.customers import ACCOUNT_FIELDS, CONTACT_FIELDS
+from tandem.desk.views._common import attempt, desk_view
+from tandem.web.api import keyset_page
+
+LABELS = {
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "email": gettext_lazy("Email"),
+    "secondary_email": gettext_lazy("Secondary email"),
+    "phone": gettext_lazy("Phone"),
+    "mobile": gettext_lazy("Mobile"),
+    "account_name": gettext_lazy("Account name"),
+    "website": gettext_lazy("Website"),
+}
+
+
+def _fields(obj, names) -> list[dict]:
+    return [{"name": n, "label": LABELS[n], "value": getattr(obj, n, "") or ""} for n in names]
+
+
+def _list(request, kind: str):
+    me = request.member
+    q = request.GET.get("q", "")
+    qs = queries.contacts(me.portal, q) if kind == "contact" else queries.accounts(me.portal, q)
+    rows, next_cursor = keyset_page(
+        qs, order=("-id",), cursor=request.GET.get("cursor") or None, limit=50
+    )
+    context = {
+        "portal": me.portal,
+        "me": me,
+        "kind": kind,
+        "rows": rows,
+        "q": q,
+        "next_cursor": next_cursor,
+        "new_fields": _fields(None, CONTACT_FIELDS if kind == "contact" else ACCOUNT_FIELDS),
+    }
+    return render(request, "desk/customers.html", context)
+
+
+def _save(request, kind: str, obj=None):
+    me = request.member
+    names = CONTACT_FIELDS if kind == "contact" else ACCOUNT_FIELDS
+    data = {n: request.POST.get(n, "") for n in names if n in request.POST}
+    save = actions.do_save_contact if kind == "contact" else actions.do_save_account
+    if kind == "contact" and "account_id" in request.POST:
+        data["account_id"] = request.POST["account_id"] or None
+    target = {kind: obj} if obj is not None else {}
+    return attempt(
+        request, save, success=_("Saved."), actor=me, portal=me.portal, data=data, **target
+    )
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def contacts(request):
+    if request.method == "POST":
+        saved = _save(request, "contact")
+        if saved:
+            return redirect("desk:contact", request.member.portal.slug, saved.pk)
+    return _list(request, "contact")
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def accounts(request):
+    if request.method == "POST":
+        saved = _save(request, "account")
+        if saved:
+            return redirect("desk:account", request.member.portal.slug, saved.pk)
+    return _list(request, "account")
+
+
+def _detail(request, kind: str, obj):
+    me = request.member
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            if attempt(request, actions.do_delete_customer, actor=me, obj=obj):
+                return redirect(f"desk:{kind}s", me.portal.slug)
+        else:
+            _save(request, kind, obj)
+        return redirect(f"desk:{kind}", me.portal.slug, obj.pk)
+    flt = {f"{kind}_id": obj.pk}
+    tickets = list(queries.for_list(queries.tickets(me, **flt)).order_by("-id")[:50])
+    context = {
+        "portal": me.portal,
+        "me": me,
+        "kind": kind,
+        "obj": obj,
+        "fields": _fields(obj, CONTACT_FIELDS if kind == "contact" else ACCOUNT_FIELDS),
+        "tickets": tickets,
+        "stats": queries.stats(me, **flt),
+        "accounts": queries.accounts(me.portal).order_by("account_name")[:200]
+        if kind == "contact"
+        else [],
+        "members": queries.contacts(me.portal, account_id=obj.pk)[:100]
+        if kind == "account"
+        else [],
+    }
+    return render(request, "desk/customer.html", context)
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def contact(request, contact_id: int):
+    return _detail(request, "contact", queries.contact_for(request.member.portal, contact_id))
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def account(request, account_id: int):
+    return _detail(request, "account", queries.account_for(request.member.portal, account_id))

@@ -1,0 +1,111 @@
+"""The ticket list (views, filters, search, sorting, pages) and the New Ticket form."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from tandem.desk import actions, queries
+from tandem.desk.models import Ticket
+from tandem.desk.views._common import attempt, desk_view
+from tandem.web.api import keyset_page
+from tandem.web.errors import Problem
+from tandem.web.render import page
+
+VIEW_LABELS = [
+    ("all", gettext_lazy("All")),
+    ("open", gettext_lazy("Open")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("closed", gettext_lazy("Closed")),
+    ("escalated", gettext_lazy("Escalated")),
+    ("high_priority", gettext_lazy("High priority")),
+]
+SORT_LABELS = [
+    ("-created_at", gettext_lazy("Newest first")),
+    ("created_at", gettext_lazy("Oldest first")),
+    ("due_date", gettext_lazy("Due soonest")),
+]
+PAGE_SIZE = 50
+
+
+@desk_view
+def ticket_list(request):
+    me = request.member
+    params = {
+        k: request.GET.get(k, "")
+        for k in ("view", "q", "department_id", "assignee_id", "contact_id", "account_id", "sort")
+    }
+    params["view"] = params["view"] or "all"
+    try:
+        qs = queries.tickets(
+            me,
+            view=params["view"],
+            q=params["q"],
+            email=request.GET.get("email", ""),
+            **{k: params[k] for k in ("department_id", "assignee_id", "contact_id", "account_id")},
+        )
+        rows, next_cursor = keyset_page(
+            queries.for_list(qs),
+            order=queries.sort_order(params["sort"]),
+            cursor=request.GET.get("cursor") or None,
+            limit=PAGE_SIZE,
+        )
+    except Problem as exc:
+        rows, next_cursor, params["error"] = [], None, exc.detail
+    context = {
+        "portal": me.portal,
+        "me": me,
+        "tickets": rows,
+        "next_cursor": next_cursor,
+        "params": params,
+        "views": VIEW_LABELS,
+        "sorts": SORT_LABELS,
+        "departments": queries.departments_of(me.portal),
+        "agents": queries.agents_of(me.portal).filter(state="active"),
+    }
+    return page(request, "desk/tickets.html", context, partial="desk/_ticket_rows.html")
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def new_ticket(request):
+    me = request.member
+    if request.method == "POST":
+        data = {
+            k: request.POST[k].strip()
+            for k in ("subject", "description", "priority", "channel", "department_id")
+            if request.POST.get(k, "").strip()
+        }
+        data.setdefault("subject", "")
+        data.setdefault("channel", Ticket.Channel.WEB)
+        if request.POST.get("contact_id"):
+            data["contact_id"] = request.POST["contact_id"]
+        elif request.POST.get("email") or request.POST.get("last_name"):
+            data["contact"] = {
+                "email": request.POST.get("email", ""),
+                "last_name": request.POST.get("last_name", ""),
+                "first_name": request.POST.get("first_name", ""),
+            }
+        ticket = attempt(
+            request,
+            actions.do_create_ticket,
+            success=_("Ticket created."),
+            actor=me,
+            portal=me.portal,
+            data=data,
+        )
+        if ticket:
+            return redirect("desk:ticket", me.portal.slug, ticket.pk)
+    context = {
+        "portal": me.portal,
+        "me": me,
+        "departments": queries.departments_of(me.portal),
+        "priorities": Ticket.Priority.choices,
+        "channels": Ticket.Channel.choices,
+        "form": request.POST,
+        "cancel": reverse("desk:tickets", args=[me.portal.slug]),
+    }
+    return render(request, "desk/new_ticket.html", context)

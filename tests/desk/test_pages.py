@@ -1,0 +1,128 @@
+"""The agent UI: every page renders, buttons call the actions, roles show in the page."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from tandem.desk.models import Comment, Ticket
+
+
+@pytest.fixture
+def browser_as(person):
+    def make(who: str) -> Client:
+        client = Client()
+        client.force_login(person(f"{who}@acme.test"))
+        return client
+
+    return make
+
+
+BASE = "/desk/acme-support"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/tickets/",
+        "/tickets/?view=overdue&q=fire",
+        "/tickets/new/",
+        "/contacts/",
+        "/accounts/",
+        "/setup/",
+    ],
+)
+def test_admin_pages_render(path, browser_as, ticket):
+    assert browser_as("admin").get(BASE + path).status_code == 200
+
+
+def test_ticket_page_shows_the_conversation_and_history(browser_as, ticket):
+    page = browser_as("agent").get(f"{BASE}/tickets/{ticket.id}/").content.decode()
+    assert ticket.subject in page and 'id="composer"' in page and 'id="history"' in page
+    assert "Update Field" in page and 'id="close-ticket"' in page
+
+
+def test_light_agent_sees_no_composer_but_can_comment(browser_as, ticket):
+    client = browser_as("light")
+    page = client.get(f"{BASE}/tickets/{ticket.id}/").content.decode()
+    assert 'id="composer"' not in page and 'id="comment-box"' in page
+    client.post(f"{BASE}/tickets/{ticket.id}/comment/", {"content": "noted"})
+    assert Comment.objects.get(ticket=ticket).content == "noted"
+    refused = client.post(
+        f"{BASE}/tickets/{ticket.id}/send/", {"action": "reply", "content": "x"}, follow=True
+    )
+    assert "only comment" in refused.content.decode() and not mail.outbox
+
+
+def test_reply_from_the_page(browser_as, ticket, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client = browser_as("agent")
+        r = client.post(
+            f"{BASE}/tickets/{ticket.id}/send/", {"action": "reply", "content": "On it"}
+        )
+    assert r.status_code == 302 and mail.outbox[0].to == ["cu@example.com"]
+
+
+def test_update_field_assign_close_and_delete(browser_as, ticket, agent_of):
+    client = browser_as("admin")
+    url = f"{BASE}/tickets/{ticket.id}"
+    client.post(f"{url}/update/", {"field": "priority", "value": "Urgent"})
+    client.post(f"{url}/update/", {"field": "assignee_id", "value": agent_of("light@acme.test").id})
+    client.post(f"{url}/update/", {"field": "status", "value": "Closed"})
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.status) == ("Urgent", "Closed")
+    assert ticket.assignee.user.email == "light@acme.test"
+    bad = client.post(f"{url}/update/", {"field": "priority", "value": "Someday"}, follow=True)
+    assert "Choose one of" in bad.content.decode()
+    assert client.post(f"{url}/delete/").status_code == 302
+    assert not Ticket.objects.filter(pk=ticket.pk).exists()
+
+
+def test_other_departments_ticket_page_is_a_404(browser_as, billing_ticket):
+    assert browser_as("agent").get(f"{BASE}/tickets/{billing_ticket.id}/").status_code == 404
+
+
+def test_setup_is_for_admins(browser_as):
+    assert browser_as("agent").get(f"{BASE}/setup/").status_code == 403
+
+
+def test_zsc_key_shown_once_in_setup(browser_as):
+    client = browser_as("admin")
+    page = client.post(f"{BASE}/setup/", {"op": "zsc"}).content.decode()
+    assert 'id="zsc-key">zsc_' in page
+    assert "zsc-key" not in client.get(f"{BASE}/setup/").content.decode().split("setup-zsc")[1][:40]
+
+
+def test_ticket_list_page_query_count_is_fixed(
+    browser_as, make_ticket, django_assert_max_num_queries
+):
+    client = browser_as("agent")
+    for i in range(50):
+        make_ticket(f"t{i}")
+    with django_assert_max_num_queries(14):
+        page = client.get(f"{BASE}/tickets/").content.decode()
+    assert page.count("data-ticket=") == 50
+
+
+def test_ticket_list_filters_with_htmx_partial(browser_as, make_ticket):
+    make_ticket("alpha"), make_ticket("beta")
+    r = browser_as("agent").get(f"{BASE}/tickets/?q=alp", headers={"HX-Request": "true"})
+    body = r.content.decode()
+    assert "<html" not in body and "alpha" in body and "beta" not in body
+
+
+def test_contact_page_with_tickets_and_stats(browser_as, ticket):
+    client = browser_as("agent")
+    page = client.get(f"{BASE}/contacts/{ticket.contact_id}/").content.decode()
+    assert ticket.subject in page and 'data-stat="total">1<' in page
+    client.post(f"{BASE}/contacts/{ticket.contact_id}/", {"phone": "555"})
+    ticket.contact.refresh_from_db()
+    assert ticket.contact.phone == "555"
+
+
+def test_new_ticket_form(browser_as):
+    r = browser_as("agent").post(
+        f"{BASE}/tickets/new/", {"subject": "From the form", "email": "f@form.test"}
+    )
+    assert r.status_code == 302
+    assert Ticket.objects.get(subject="From the form").channel == "Web"
