@@ -80,7 +80,8 @@ def do_seed_samples(
     tickets = []
     for i in range(count):
         contact = contacts[i % len(contacts)]
-        created = now - timedelta(hours=rng.randint(2, 24 * 20))
+        # Mostly recent, a few weeks old: some overdue, most not.
+        created = now - timedelta(hours=rng.randint(2, 24 * 20 if i % 3 == 0 else 30))
         t = Ticket(
             portal=portal,
             number=first_number + i,
