@@ -8,9 +8,10 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM")
 
     def ready(self) -> None:
-        from tandem.crm import queries
+        from tandem.crm import hooks, queries
+        from tandem.crm.views import navigation
         from tandem.identity import tenants
-        from tandem.web.nav import register_tabs
+        from tandem.web.nav import register_tabs, register_widget
 
         tenants.register(
             tenants.TenantKind(
@@ -20,14 +21,13 @@ class CrmConfig(AppConfig):
                 membership=queries.membership,
             )
         )
-        register_tabs("crm", _tabs)
-
-
-def _tabs(request, membership):
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from tandem.web.nav import Tab
-
-    url = reverse("crm:home", args=[membership.slug])
-    return [Tab(_("Home"), url, active=request.path == url)]
+        register_tabs("crm", navigation.tabs)
+        register_widget("crm", navigation.signals_bell)
+        # The CRM's own SalesSignals source; the integration registers Desk the same way.
+        hooks.register_signal_source(
+            hooks.SignalSource(
+                key="crm",
+                label=_("CRM"),
+                settings={"assigned": _("A record was assigned to you")},
+            )
+        )

@@ -1,4 +1,8 @@
+from datetime import datetime
+from typing import Any
+
 from ninja import Schema
+from pydantic import ConfigDict
 
 
 class OrgOut(Schema):
@@ -21,6 +25,7 @@ class OrgUserOut(Schema):
     email: str
     name: str
     profile: str
+    profile_id: int
     state: str
 
     @staticmethod
@@ -34,3 +39,174 @@ class OrgUserOut(Schema):
     @staticmethod
     def resolve_profile(obj) -> str:
         return obj.profile.name
+
+
+class FieldOut(Schema):
+    api_name: str
+    label: str
+    type: str
+    required: bool
+    hidden: bool = False
+    custom: bool = False
+    picklist_values: list[str] | None = None
+    lookup_module: str | None = None
+
+    @staticmethod
+    def resolve_custom(obj) -> bool:
+        return getattr(obj, "is_custom", False)
+
+    @staticmethod
+    def resolve_picklist_values(obj):
+        return obj.picklist_values if obj.type == "picklist" else None
+
+    @staticmethod
+    def resolve_lookup_module(obj):
+        return obj.lookup_module.api_name if getattr(obj, "lookup_module", None) else None
+
+
+class ModuleOut(Schema):
+    api_name: str
+    singular_label: str
+    plural_label: str
+    kind: str
+    fields: list[FieldOut]
+
+    @staticmethod
+    def resolve_fields(obj) -> list:
+        from tandem.crm.queries import fields_of
+
+        if not obj.has_records:
+            return []
+        # Every record has an owner; the API shows it as a field of type "owner".
+        owner = {"api_name": "Owner", "label": "Owner", "type": "owner", "required": False}
+        return [owner, *fields_of(obj)]
+
+
+class ModuleList(Schema):
+    data: list[ModuleOut]
+
+
+class ModuleIn(Schema):
+    singular_label: str
+    plural_label: str
+    api_name: str | None = None
+
+
+class FieldIn(Schema):
+    label: str
+    type: str
+    required: bool = False
+    api_name: str | None = None
+    picklist_values: list[str] | None = None
+    lookup_module: str | None = None
+
+
+class FieldPatch(Schema):
+    label: str | None = None
+    required: bool | None = None
+    hidden: bool | None = None
+    picklist_values: list[str] | None = None
+
+
+class FieldOrderIn(Schema):
+    fields: list[str]
+
+
+class OwnerOut(Schema):
+    id: int
+    name: str
+    email: str
+
+
+class RecordOut(Schema):
+    """A record: these keys plus one per field, by api name (lookups as {"id", "name"})."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    Created_Time: datetime
+    Modified_Time: datetime
+    Owner: OwnerOut | None
+
+
+class BulkIn(Schema):
+    data: list[dict[str, Any]]
+
+
+class BulkRowOut(Schema):
+    status: str
+    id: int | None = None
+    errors: dict[str, list[str]] | None = None
+
+
+class BulkOut(Schema):
+    data: list[BulkRowOut]
+
+
+class RelatedListOut(Schema):
+    module: str
+    field: str
+    data: list[RecordOut]
+    more: bool
+
+
+class InviteIn(Schema):
+    email: str
+    profile_id: int | None = None
+    profile: str | None = None
+    name: str = ""
+
+
+class OrgUserPatch(Schema):
+    profile_id: int | None = None
+    state: str | None = None
+
+
+class ProfileOut(Schema):
+    id: int
+    name: str
+    is_administrator: bool
+    features: list[str]
+    module_permissions: dict[str, list[str]]
+
+
+class ProfileIn(Schema):
+    name: str
+    features: list[str] = []
+    module_permissions: dict[str, list[str]] = {}
+
+
+class ProfilePatch(Schema):
+    name: str | None = None
+    features: list[str] | None = None
+    module_permissions: dict[str, list[str]] | None = None
+
+
+class SignalOut(Schema):
+    id: int
+    source: str
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read: bool
+
+    @staticmethod
+    def resolve_read(obj) -> bool:
+        return obj.read_at is not None
+
+
+class ChangeOut(Schema):
+    sequence: int
+    module: str
+    record_id: int
+    op: str
+    fields: list[str]
+    origin: str
+    at: datetime
+
+
+class ChangeList(Schema):
+    data: list[ChangeOut]
+    last_sequence: int

@@ -57,3 +57,9 @@ def member_for(org: Org, user_id: int) -> OrgUser:
     if member is None:
         raise Problem(404, "No such user in this org.")
     return member
+
+
+def profiles_of(org: Org):
+    from tandem.crm.models import Profile
+
+    return Profile.objects.filter(org=org).order_by("-is_administrator", "name")

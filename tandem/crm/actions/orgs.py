@@ -1,10 +1,11 @@
-"""Every write to the CRM goes through here: explicit actor, permission check, one transaction."""
+"""Orgs: creating one seeds its profiles and standard modules."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from tandem.crm import standard
 from tandem.crm.models import Org, OrgUser, Profile
 from tandem.web.errors import Problem, require
 
@@ -32,7 +33,15 @@ def do_create_org(*, actor, name: str, slug: str | None = None) -> Org:
     admin = Profile.objects.create(
         org=org, name="Administrator", is_administrator=True, features=list(Profile.FEATURES)
     )
-    Profile.objects.create(org=org, name="Standard", features=STANDARD_FEATURES)
+    Profile.objects.create(
+        org=org,
+        name="Standard",
+        features=STANDARD_FEATURES,
+        module_permissions={
+            spec["api_name"]: list(Profile.RECORD_ACTIONS) for spec in standard.STANDARD_MODULES
+        },
+    )
+    standard.seed(org)
     OrgUser.objects.create(org=org, user=actor, profile=admin)
     return org
 

@@ -1,0 +1,86 @@
+"""What every CRM action shares: who is acting, what their profile allows, the change log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.crm.models import Change, Module, Org, OrgUser
+from tandem.web.errors import Problem
+
+VERBS = {
+    "view": "see",
+    "create": "create",
+    "edit": "edit",
+    "delete": "delete",
+}
+
+
+def member_of(org: Org, actor) -> OrgUser:
+    """The actor's active membership in the org; anyone else is refused (404: not their org)."""
+    cached = getattr(actor, "_crm_member", None)
+    if cached is not None and cached.org_id == org.id:
+        return cached
+    member = (
+        OrgUser.objects.select_related("profile", "org")
+        .filter(org=org, user=actor, state=OrgUser.State.ACTIVE)
+        .first()
+    )
+    if member is None:
+        raise Problem(404, _("No such org here."))
+    actor._crm_member = member
+    return member
+
+
+def require_feature(member: OrgUser, feature: str, detail: str) -> None:
+    if not member.can(feature):
+        raise Problem(403, detail)
+
+
+def require_module(member: OrgUser, module: Module, action: str) -> None:
+    if not member.can_module(module.api_name, action):
+        raise Problem(
+            403,
+            _("Your profile (%(profile)s) does not allow you to %(verb)s %(module)s.")
+            % {
+                "profile": member.profile.name,
+                "verb": _(VERBS[action]),
+                "module": module.plural_label,
+            },
+        )
+
+
+def log_changes(
+    org: Org, module: str, entries: Iterable[tuple[int, str, list[str]]], *, origin: str, actor_id
+) -> None:
+    """Append (record id, op, changed fields) rows to the change log, in the caller's
+    transaction. The org row is locked to take the sequence numbers, so they are handed out in
+    commit order with no gaps (see Org.change_seq)."""
+    entries = list(entries)
+    if not entries:
+        return
+    first = (
+        Org.objects.select_for_update().filter(pk=org.pk).values_list("change_seq", flat=True).get()
+    )
+    Org.objects.filter(pk=org.pk).update(change_seq=F("change_seq") + len(entries))
+    now = timezone.now()
+    Change.objects.bulk_create(
+        [
+            Change(
+                org_id=org.pk,
+                sequence=first + i + 1,
+                module=module,
+                record_id=record_id,
+                op=op,
+                fields=sorted(fields),
+                origin=origin,
+                actor_id=actor_id,
+                at=now,
+            )
+            for i, (record_id, op, fields) in enumerate(entries)
+        ],
+        batch_size=500,
+    )

@@ -1,0 +1,61 @@
+"""Tenant-scoped reads of the CRM. Everything outside the CRM reads through here."""
+
+from tandem.crm.queries.changes import changes_since
+from tandem.crm.queries.metadata import (
+    field_for,
+    fields_of,
+    lookups_to,
+    module_for,
+    modules_of,
+    record_modules,
+)
+from tandem.crm.queries.records import (
+    find_records,
+    owner_choices,
+    record_for,
+    records_of,
+    related_records,
+    serialize_records,
+)
+from tandem.crm.queries.signals import (
+    last_signal_id,
+    signal_for,
+    signals_after,
+    signals_for,
+    unread_count,
+)
+from tandem.crm.queries.tenancy import (
+    member_for,
+    members_of,
+    membership,
+    memberships,
+    org_by_slug,
+    profiles_of,
+)
+
+__all__ = [
+    "changes_since",
+    "field_for",
+    "fields_of",
+    "find_records",
+    "last_signal_id",
+    "lookups_to",
+    "member_for",
+    "members_of",
+    "membership",
+    "memberships",
+    "module_for",
+    "modules_of",
+    "org_by_slug",
+    "owner_choices",
+    "profiles_of",
+    "record_for",
+    "record_modules",
+    "records_of",
+    "related_records",
+    "serialize_records",
+    "signal_for",
+    "signals_after",
+    "signals_for",
+    "unread_count",
+]

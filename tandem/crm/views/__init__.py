@@ -1,0 +1,1 @@
+"""The CRM's pages: thin views over queries and actions."""

@@ -1,0 +1,78 @@
+"""CSV import (upload, map columns, progress, report) and CSV export of a list view."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tandem.crm import queries
+from tandem.crm.actions import imports
+from tandem.crm.models import ImportJob
+from tandem.crm.views.common import crm_view, ui
+from tandem.crm.views.records import LIST_PARAMS
+from tandem.web.errors import Problem
+
+
+@crm_view
+def import_upload(request, module: str):
+    actor, org, member = ui(request)
+    target = queries.module_for(org, module)
+    if request.method == "POST":
+        job = imports.do_start_import(
+            actor=actor, org=org, module=target, upload=request.FILES.get("file")
+        )
+        return redirect("crm:import_job", org.slug, target.api_name, job.pk)
+    if not member.can("import_export"):
+        raise PermissionDenied(_("Your profile does not allow importing."))
+    return render(request, "crm/imports/upload.html", {"org": org, "module": target})
+
+
+@crm_view
+def import_job(request, module: str, job_id: int):
+    actor, org, _member = ui(request)
+    target = queries.module_for(org, module)
+    job = ImportJob.objects.filter(pk=job_id, org=org, module=target, user=actor).first()
+    if job is None:
+        raise Problem(404, _("No such import here."))
+    errors = {}
+    if request.method == "POST" and job.state == ImportJob.State.UPLOADED:
+        mapping = {c: request.POST.get(f"col-{i}", "") for i, c in enumerate(job.columns)}
+        try:
+            imports.do_map_import(actor=actor, org=org, job=job, mapping=mapping)
+            return redirect("crm:import_job", org.slug, target.api_name, job.pk)
+        except Problem as problem:
+            if problem.status != 400:
+                raise
+            errors = problem.errors
+            job.mapping = mapping
+    context = {
+        "org": org,
+        "module": target,
+        "job": job,
+        "columns": [
+            (i, c, job.mapping.get(c, ""), errors.get(c)) for i, c in enumerate(job.columns)
+        ],
+        "fields": queries.fields_of(target),
+        "errors": errors,
+    }
+    template = "crm/imports/_progress.html" if request.htmx else "crm/imports/job.html"
+    return render(request, template, context)
+
+
+@crm_view
+def export_csv(request, module: str):
+    _actor, org, member = ui(request)
+    target = queries.module_for(org, module)
+    if not member.can("import_export"):
+        raise PermissionDenied(_("Your profile does not allow exporting."))
+    filters = {k: v for k, v in request.GET.items() if k not in LIST_PARAMS}
+    qs, order = queries.records_of(
+        member, target, q=request.GET.get("q"), filters=filters, sort=request.GET.get("sort")
+    )
+    response = StreamingHttpResponse(
+        imports.export_rows(member, target, qs, order), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{target.api_name}.csv"'
+    return response

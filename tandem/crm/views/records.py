@@ -1,0 +1,243 @@
+"""Record pages: list view, record page with related lists and panels, create/edit, delete."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.crm import actions, hooks, queries
+from tandem.crm.forms import RecordForm
+from tandem.crm.views.common import crm_view, ui
+from tandem.web.api import keyset_page
+from tandem.web.errors import Problem
+
+LIST_PARAMS = {"q", "sort", "cursor", "cols", "filter_field", "filter_value"}
+PAGE = 50
+DEFAULT_COLUMNS = 6
+
+
+def _columns(request, module, fields) -> list:
+    """The chosen columns of this list view (remembered per module for the person)."""
+    key = f"crm:cols:{module.org_id}:{module.api_name}"
+    if "cols" in request.GET:
+        request.session[key] = [c for c in request.GET["cols"].split(",") if c]
+    chosen = request.session.get(key)
+    visible = [f for f in fields if not f.hidden and f.type != "textarea"]
+    if chosen:
+        by_name = {f.api_name: f for f in visible}
+        picked = [by_name[c] for c in chosen if c in by_name]
+        if picked:
+            return picked
+    return visible[:DEFAULT_COLUMNS]
+
+
+@crm_view
+def record_list(request, module: str):
+    _actor, org, member = ui(request)
+    target = queries.module_for(org, module)
+    fields = queries.fields_of(target)
+    if request.GET.get("filter_field"):
+        params = {
+            k: v
+            for k, v in request.GET.items()
+            if k not in {"filter_field", "filter_value", "cursor"}
+        }
+        params[request.GET["filter_field"]] = request.GET.get("filter_value", "")
+        return redirect(f"{request.path}?{urlencode(params)}")
+    filters = {k: v for k, v in request.GET.items() if k not in LIST_PARAMS}
+    sort = request.GET.get("sort") or None
+    try:
+        qs, order = queries.records_of(
+            member, target, q=request.GET.get("q"), filters=filters, sort=sort
+        )
+        rows, next_cursor = keyset_page(
+            qs, order=order, cursor=request.GET.get("cursor") or None, limit=PAGE
+        )
+    except Problem as problem:
+        if problem.status == 403:
+            raise
+        messages.error(
+            request,
+            problem.detail
+            + " "
+            + "; ".join(f"{k}: {' '.join(v)}" for k, v in problem.errors.items()),
+        )
+        return redirect(request.path)
+    columns = _columns(request, target, fields)
+    base = {k: v for k, v in request.GET.items() if k != "cursor"}
+    context = {
+        "org": org,
+        "module": target,
+        "fields": [f for f in fields if not f.hidden],
+        "columns": columns,
+        "rows": _rows(target, rows, columns),
+        "next_url": f"?{urlencode({**base, 'cursor': next_cursor})}" if next_cursor else None,
+        "first_url": f"?{urlencode(base)}" if request.GET.get("cursor") else None,
+        "filters": filters,
+        "q": request.GET.get("q", ""),
+        "sort": sort or "",
+        "base_query": urlencode({k: v for k, v in base.items() if k != "sort"}),
+        "export_query": urlencode({k: v for k, v in base.items()}),
+        "can_create": member.can_module(target.api_name, "create"),
+        "can_import": member.can("import_export") and member.can_module(target.api_name, "create"),
+        "can_export": member.can("import_export"),
+    }
+    return render(request, "crm/records/list.html", context)
+
+
+def _rows(module, records, columns) -> list[dict]:
+    """Cells for a table: lookups show the target's name (one query for the whole page)."""
+    serialized = queries.serialize_records(module, records)
+    out = []
+    for record, data in zip(records, serialized, strict=True):
+        cells = []
+        for field in columns:
+            value = data.get(field.api_name)
+            if isinstance(value, dict):
+                value = value.get("name") or value.get("email")
+            cells.append(value)
+        out.append({"record": record, "cells": cells, "owner": data["Owner"]})
+    return out
+
+
+def _record_form(request, org, module, data=None, initial=None) -> RecordForm:
+    fields = queries.fields_of(module)
+    lookup_urls = {
+        f.api_name: reverse("crm:lookup_options", args=[org.slug, f.lookup_module.api_name])
+        for f in fields
+        if f.type == "lookup"
+    }
+    owners = queries.owner_choices(org.id)
+    return RecordForm(fields, owners, data, initial=initial, lookup_urls=lookup_urls)
+
+
+@crm_view
+def record_create(request, module: str):
+    actor, org, _member = ui(request)
+    target = queries.module_for(org, module)
+    initial = {k: v for k, v in request.GET.items()}
+    initial.setdefault("Owner", actor.id)
+    form = _record_form(request, org, target, request.POST or None, initial=initial)
+    if request.method == "POST":
+        try:
+            record = actions.do_create_record(
+                actor=actor, org=org, module=target, values=form.values()
+            )
+        except Problem as problem:
+            if problem.status != 400:
+                raise
+            form.is_valid()
+            form.show_errors(problem.errors)
+        else:
+            messages.success(request, _("%(m)s created.") % {"m": target.singular_label})
+            return redirect("crm:record", org.slug, target.api_name, record.pk)
+    return render(
+        request,
+        "crm/records/form.html",
+        {"org": org, "module": target, "form": form, "record": None},
+    )
+
+
+@crm_view
+def record_edit(request, module: str, record_id: int):
+    actor, org, member = ui(request)
+    target = queries.module_for(org, module)
+    record = queries.record_for(member, target, record_id)
+    initial = {**record.data, "Owner": record.owner_id}
+    form = _record_form(request, org, target, request.POST or None, initial=initial)
+    if request.method == "POST":
+        try:
+            actions.do_update_record(actor=actor, org=org, record=record, values=form.values())
+        except Problem as problem:
+            if problem.status != 400:
+                raise
+            form.is_valid()
+            form.show_errors(problem.errors)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("crm:record", org.slug, target.api_name, record.pk)
+    return render(
+        request,
+        "crm/records/form.html",
+        {"org": org, "module": target, "form": form, "record": record},
+    )
+
+
+@crm_view
+def record_page(request, module: str, record_id: int):
+    _actor, org, member = ui(request)
+    target = queries.module_for(org, module)
+    record = queries.record_for(member, target, record_id)
+    data = queries.serialize_records(target, [record])[0]
+    details = [(f, data.get(f.api_name)) for f in queries.fields_of(target) if not f.hidden]
+    related = []
+    for rel in queries.related_records(member, record):
+        columns = [f for f in queries.fields_of(rel["module"]) if not f.hidden][:4]
+        related.append(
+            {**rel, "columns": columns, "rows": _rows(rel["module"], rel["records"], columns)}
+        )
+    panels = [
+        {"key": p.key, "title": p.title, "html": html}
+        for p in hooks.record_panels.values()
+        if p.applies(member, target) and (html := p.render(request, member, target, record))
+    ]
+    context = {
+        "org": org,
+        "module": target,
+        "record": record,
+        "data": data,
+        "details": details,
+        "related": related,
+        "panels": panels,
+        "owners": queries.owner_choices(org.id),
+        "can_edit": member.can_module(target.api_name, "edit"),
+        "can_delete": member.can_module(target.api_name, "delete"),
+    }
+    return render(request, "crm/records/detail.html", context)
+
+
+@crm_view
+@require_POST
+def record_assign(request, module: str, record_id: int):
+    actor, org, member = ui(request)
+    target = queries.module_for(org, module)
+    record = queries.record_for(member, target, record_id)
+    try:
+        actions.do_update_record(
+            actor=actor, org=org, record=record, values={"Owner": request.POST.get("owner")}
+        )
+        messages.success(request, _("Owner changed."))
+    except Problem as problem:
+        details = " ".join(m for msgs in problem.errors.values() for m in msgs)
+        messages.error(request, f"{problem.detail} {details}".strip())
+    return redirect("crm:record", org.slug, target.api_name, record.pk)
+
+
+@crm_view
+@require_POST
+def record_delete(request, module: str, record_id: int):
+    actor, org, member = ui(request)
+    target = queries.module_for(org, module)
+    record = queries.record_for(member, target, record_id)
+    actions.do_delete_record(actor=actor, org=org, record=record)
+    messages.success(request, _("%(m)s deleted.") % {"m": target.singular_label})
+    return redirect("crm:list", org.slug, target.api_name)
+
+
+@crm_view
+def lookup_options(request, module: str):
+    """<option>s for a lookup input's datalist: records of `module` matching what was typed."""
+    _actor, org, member = ui(request)
+    target = queries.module_for(org, module)
+    typed = next((v for k, v in request.GET.items() if v), "")
+    qs, order = queries.records_of(member, target, q=typed if not typed.isdigit() else None)
+    rows = list(qs.order_by(*order)[:20])
+    html = format_html_join("", '<option value="{}">{}</option>', ((r.pk, r.name) for r in rows))
+    return HttpResponse(html)
