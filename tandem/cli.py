@@ -104,6 +104,12 @@ def cmd_token_create(args) -> None:
     print(secret)
 
 
+def cmd_mail_in(args) -> None:
+    from tandem.desk.mailin import main as mail_in
+
+    sys.exit(mail_in(args.portal))
+
+
 def cmd_bench(args) -> None:
     from bench import harness
 
@@ -148,6 +154,10 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--org", help="CRM org slug")
     where.add_argument("--portal", help="Desk portal slug")
     tc.set_defaults(func=cmd_token_create)
+
+    mi = sub.add_parser("mail-in", help="file one RFC 822 message from stdin as a Desk ticket")
+    mi.add_argument("--portal", required=True, help="Desk portal slug")
+    mi.set_defaults(func=cmd_mail_in)
 
     b = sub.add_parser("bench", help="run the benchmarks, print a table, write JSON")
     b.add_argument("names", nargs="*", help="scenarios to run (default: all)")

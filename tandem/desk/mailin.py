@@ -1,0 +1,179 @@
+"""Email in: `tandem mail-in --portal SLUG` files one RFC 822 message read from stdin (the way
+an MTA pipes mail) as a new ticket or as a reply on the ticket it answers."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import sys
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils.html import escape, linebreaks
+
+from tandem.desk import actions, queries
+from tandem.desk.models import Thread, Ticket
+from tandem.web.errors import Problem
+
+# sysexits.h: what an MTA understands. 65 bounces the message, 67 says "no such mailbox".
+EX_OK, EX_DATAERR, EX_NOUSER = 0, 65, 67
+MAX_MESSAGE_BYTES = 50 * 1024 * 1024
+TICKET_TAG = re.compile(r"\[#(\d+)\]")
+MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+
+
+class Malformed(Exception):
+    """The input is not a message we can file; nothing was written."""
+
+
+def parse(raw: bytes) -> EmailMessage:
+    if not raw.strip():
+        raise Malformed("the message is empty")
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise Malformed("the message is larger than 50 MB")
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    if not message.keys() or any(
+        type(d).__name__ in ("MissingHeaderBodySeparatorDefect",) for d in message.defects
+    ):
+        raise Malformed("no message headers found (is this an RFC 822 message?)")
+    try:
+        sender = parseaddr(str(message.get("From", "")))[1]
+    except (TypeError, ValueError):
+        sender = ""
+    if "@" not in sender:
+        raise Malformed("the message has no valid From address")
+    return message
+
+
+def body_html(message: EmailMessage) -> str:
+    """The message text as (unsanitised) HTML: the HTML part if any, else the plain text."""
+    part = message.get_body(preferencelist=("html", "plain"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError):
+        # An unknown or lying charset: keep what can be read rather than drop the message.
+        content = part.get_payload(decode=True).decode("utf-8", errors="replace")
+    if part.get_content_type() == "text/html":
+        return content
+    return linebreaks(escape(content.strip()))
+
+
+def attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
+    files = []
+    for part in message.iter_attachments():
+        data = part.get_payload(decode=True)
+        if data is None:
+            continue
+        name = part.get_filename() or f"attachment-{len(files) + 1}"
+        files.append(SimpleUploadedFile(name, data, content_type=part.get_content_type()))
+    return files
+
+
+def _ids(value) -> list[str]:
+    return MESSAGE_ID.findall(str(value or ""))
+
+
+def answered_ticket(portal, message: EmailMessage, sender: str) -> Ticket | None:
+    """The ticket this message answers: by In-Reply-To/References, else by a [#number] tag
+    in the subject when the sender is that ticket's customer."""
+    refs = _ids(message.get("In-Reply-To")) + _ids(message.get("References"))
+    if refs:
+        thread = (
+            Thread.objects.filter(ticket__portal=portal, message_id__in=refs)
+            .select_related("ticket")
+            .order_by("-id")
+            .first()
+        )
+        if thread is not None:
+            return thread.ticket
+        ticket = Ticket.objects.filter(portal=portal, message_id__in=refs).first()
+        if ticket is not None:
+            return ticket
+    tag = TICKET_TAG.search(str(message.get("Subject", "")))
+    if tag:
+        return Ticket.objects.filter(portal=portal, number=int(tag.group(1)), email=sender).first()
+    return None
+
+
+@transaction.atomic
+def file_message(portal, raw: bytes) -> tuple[str, Ticket]:
+    """File one message. Returns ("new" | "reply" | "duplicate", ticket). All or nothing."""
+    message = parse(raw)
+    name, sender = parseaddr(str(message["From"]))
+    sender = sender.strip().lower()
+    message_id = (_ids(message.get("Message-ID")) or [""])[0]
+    if message_id:
+        seen = Ticket.objects.filter(portal=portal, message_id=message_id).first() or next(
+            (t.ticket for t in Thread.objects.filter(ticket__portal=portal, message_id=message_id)),
+            None,
+        )
+        if seen is not None:
+            return "duplicate", seen  # an MTA retry: filed once already
+    subject = str(message.get("Subject", "")).strip() or "(no subject)"
+    content = body_html(message)
+    files = attachments(message)
+    ticket = answered_ticket(portal, message, sender)
+    if ticket is not None:
+        cc = [a for _n, a in getaddresses([str(v) for v in message.get_all("Cc", [])]) if a]
+        thread = actions.file_incoming(
+            ticket,
+            from_email=sender,
+            content=content,
+            subject=subject,
+            cc=cc,
+            message_id=message_id,
+            in_reply_to=(_ids(message.get("In-Reply-To")) or [""])[0],
+            references=" ".join(_ids(message.get("References"))),
+        )
+        outcome = "reply"
+    else:
+        thread = None
+        known = queries.contacts_by_email(portal, sender)
+        data = {"subject": subject[:255], "description": content, "channel": "Email"}
+        if known:
+            data["contact_id"] = known[0].id
+        else:
+            first, _sp, last = (name or "").strip().rpartition(" ")
+            data["contact"] = {"email": sender, "last_name": last, "first_name": first}
+        ticket = actions.file_ticket(portal=portal, data=data, label=sender)
+        ticket.message_id = message_id
+        ticket.save(update_fields=["message_id"])
+        outcome = "new"
+    skipped = []
+    for upload in files:
+        try:
+            actions.store_attachment(ticket, upload, thread=thread)
+        except Problem as exc:
+            skipped.append(f"{upload.name}: {exc.detail}")
+    if skipped:
+        from tandem.desk.actions.tickets import event
+
+        event(ticket, "attachment_refused", label=sender, changes={"files": (None, skipped)})
+    return outcome, ticket
+
+
+def main(portal_slug: str, stream=None) -> int:
+    """The command: read stdin, file it, say what happened; an exit code the MTA understands."""
+    stream = stream or sys.stdin.buffer
+    portal = queries.portal_by_slug(portal_slug)
+    if portal is None:
+        print(f"tandem mail-in: no portal {portal_slug!r}", file=sys.stderr)
+        return EX_NOUSER
+    raw = stream.read(MAX_MESSAGE_BYTES + 1)
+    try:
+        outcome, ticket = file_message(portal, raw)
+    except Malformed as exc:
+        print(f"tandem mail-in: rejected, {exc}; nothing was filed", file=sys.stderr)
+        return EX_DATAERR
+    except Problem as exc:
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
+        print(f"tandem mail-in: rejected, {exc.detail} {detail}".rstrip(), file=sys.stderr)
+        return EX_DATAERR
+    words = {"new": "new ticket", "reply": "reply on ticket", "duplicate": "already filed as"}
+    print(f"{words[outcome]} #{ticket.number} in {portal.slug}")
+    return EX_OK
