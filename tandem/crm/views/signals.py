@@ -9,6 +9,7 @@ EventSource reconnects by itself, sending Last-Event-ID, so nothing is missed.""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from asgiref.sync import sync_to_async
@@ -24,6 +25,7 @@ from tandem.crm import actions, queries
 from tandem.crm.views.common import crm_view, ui
 from tandem.web.api import keyset_page
 
+log = logging.getLogger("tandem.crm.signals")
 POLL_SECONDS = 1.0
 WSGI_STREAM_SECONDS = 30
 KEEPALIVE_EVERY = 15
@@ -124,9 +126,16 @@ def stream(request):
         last, ends = after, time.monotonic() + WSGI_STREAM_SECONDS
         yield "retry: 500\n\n"
         while time.monotonic() < ends:
-            last, frames = poll(last)
-            if frames:
-                yield frames
+            try:
+                last, frames = poll(last)
+            except Exception:
+                # The server is shutting down or the database went away: end this stream;
+                # the browser reconnects (with Last-Event-ID) and misses nothing.
+                log.info("SalesSignals stream ended early", exc_info=True)
+                return
+            # Always write something: a closed connection then fails at once and frees the
+            # thread, instead of holding it until the stream's end.
+            yield frames or ": \n\n"
             time.sleep(POLL_SECONDS / 2)
 
     body = live() if isinstance(request, ASGIRequest) else live_sync()

@@ -1,0 +1,94 @@
+"""CSV import (mapping, all-or-nothing, per-row report) and CSV export of a list view."""
+
+import csv
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tandem.crm import queries
+from tandem.crm.models import Change, ImportJob, Record
+from tandem.worker import run_worker
+
+
+def _upload(client, text: str, module="Contacts"):
+    file = SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
+    response = client.post(f"/crm/acme/m/{module}/import/", {"file": file})
+    assert response.status_code == 302, response.content
+    return ImportJob.objects.latest("id")
+
+
+def _map_and_run(client, job, django_capture_on_commit_callbacks, mapping=None):
+    data = {f"col-{i}": (mapping or job.mapping).get(c, "") for i, c in enumerate(job.columns)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/crm/acme/m/{job.module.api_name}/import/{job.pk}/", data)
+    assert response.status_code == 302
+    run_worker(batch=True)
+    job.refresh_from_db()
+    return job
+
+
+def test_import_maps_columns_and_creates_every_row(
+    client, person, acme, django_capture_on_commit_callbacks
+):
+    client.force_login(person("admin@acme.test"))
+    text = "First Name,Last Name,E-mail,Account,Ignored\n"
+    text += "".join(f"Imp,Row {i},imp{i}@example.com,Globex,x\n" for i in range(30))
+    job = _upload(client, text)
+    assert job.mapping["First Name"] == "First_Name" and job.mapping["Last Name"] == "Last_Name"
+    page = client.get(f"/crm/acme/m/Contacts/import/{job.pk}/").content.decode()
+    assert "mapping-form" in page
+    mapping = {**job.mapping, "E-mail": "Email", "Account": "Account_Name", "Ignored": ""}
+    job = _map_and_run(client, job, django_capture_on_commit_callbacks, mapping)
+    assert job.state == "done" and job.created == 30 and job.percent == 100
+    contacts = queries.module_for(acme, "Contacts")
+    imported = Record.objects.filter(module=contacts, name__startswith="Imp Row")
+    assert imported.count() == 30
+    globex = Record.objects.get(org=acme, name="Globex")
+    assert {r.data["Account_Name"] for r in imported} == {globex.pk}
+    assert Change.objects.filter(org=acme, origin="import").count() == 30
+    progress = client.get(f"/crm/acme/m/Contacts/import/{job.pk}/", headers={"HX-Request": "true"})
+    assert "30 created" in progress.content.decode()
+
+
+def test_a_bad_file_imports_nothing_and_says_why(
+    client, person, acme, django_capture_on_commit_callbacks
+):
+    client.force_login(person("admin@acme.test"))
+    text = "Last_Name,Email\nGood,good@example.com\n,missing@example.com\nBad,not-an-email\n"
+    job = _upload(client, text)
+    before = Record.objects.count()
+    job = _map_and_run(client, job, django_capture_on_commit_callbacks)
+    assert job.state == "rejected" and job.rejected == 2 and job.created == 0
+    assert Record.objects.count() == before
+    assert [item["row"] for item in job.report] == [3, 4]
+    assert "Last_Name" in job.report[0]["errors"] and "Email" in job.report[1]["errors"]
+    page = client.get(f"/crm/acme/m/Contacts/import/{job.pk}/").content.decode()
+    assert "import-report" in page and "Nothing was imported" in page
+
+
+def test_a_file_without_header_is_refused(client, person):
+    client.force_login(person("admin@acme.test"))
+    file = SimpleUploadedFile("empty.csv", b"", content_type="text/csv")
+    client.post("/crm/acme/m/Contacts/import/", {"file": file})
+    assert not ImportJob.objects.exists()
+
+
+def test_standard_user_may_not_import_or_export(client, person):
+    client.force_login(person("sales@acme.test"))
+    assert client.get("/crm/acme/m/Contacts/import/").status_code == 403
+    assert client.get("/crm/acme/m/Contacts/export.csv").status_code == 403
+
+
+def test_export_follows_the_list_view(client, person, acme):
+    client.force_login(person("admin@acme.test"))
+    response = client.get("/crm/acme/m/Contacts/export.csv?Title=CEO")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["id", "First Name", "Last Name"]
+    title = header.index("Title")
+    contacts = queries.module_for(acme, "Contacts")
+    ceos = Record.objects.filter(module=contacts, data__Title="CEO").count()
+    assert len(body) == ceos and all(r[title] == "CEO" for r in body)
+    account = header.index("Account Name")
+    assert all(r[account] and not r[account].isdigit() for r in body)
