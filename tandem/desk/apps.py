@@ -34,6 +34,7 @@ def _tabs(request, membership):
         ("tickets", _("Tickets")),
         ("contacts", _("Contacts")),
         ("accounts", _("Accounts")),
+        ("products", _("Products")),
     ]
     if membership.member.is_admin:
         tabs.append(("setup", _("Setup")))

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from tandem.desk.views import customers, home, public, setup, ticket_page, tickets
+from tandem.desk.views import customers, home, products, public, setup, ticket_page, tickets
 
 app_name = "desk"
 urlpatterns = [
     path("c/<str:token>/", public.customer_ticket, name="customer_ticket"),
     path("rate/<str:token>/", public.rate, name="rate"),
     path("invitation/<str:token>/", public.invitation, name="invitation"),
+    path("portals/new/", home.new_portal, name="new_portal"),
     path("<slug:slug>/", home.home, name="home"),
     path("<slug:slug>/tickets/", tickets.ticket_list, name="tickets"),
     path("<slug:slug>/tickets/new/", tickets.new_ticket, name="new_ticket"),
@@ -23,5 +24,7 @@ urlpatterns = [
     path("<slug:slug>/contacts/<int:contact_id>/", customers.contact, name="contact"),
     path("<slug:slug>/accounts/", customers.accounts, name="accounts"),
     path("<slug:slug>/accounts/<int:account_id>/", customers.account, name="account"),
+    path("<slug:slug>/products/", products.products, name="products"),
+    path("<slug:slug>/products/<int:product_id>/", products.product, name="product"),
     path("<slug:slug>/setup/", setup.setup, name="setup"),
 ]

@@ -126,3 +126,44 @@ def test_new_ticket_form(browser_as):
     )
     assert r.status_code == 302
     assert Ticket.objects.get(subject="From the form").channel == "Web"
+
+
+def test_products_pages(browser_as, department):
+    admin = browser_as("admin")
+    r = admin.post(
+        f"{BASE}/products/",
+        {
+            "product_name": "Gizmo",
+            "unit_price": "3.50",
+            "department_ids": [department("Billing").id],
+        },
+    )
+    assert r.status_code == 302
+    from tandem.desk.models import Product
+
+    gizmo = Product.objects.get(product_name="Gizmo")
+    assert [d.name for d in gizmo.departments.all()] == ["Billing"]
+    assert "Gizmo" in browser_as("light").get(f"{BASE}/products/").content.decode()
+    browser_as("agent").post(f"{BASE}/products/{gizmo.id}/", {"product_name": "Renamed"})
+    assert Product.objects.get(pk=gizmo.pk).product_name == "Gizmo"  # agents cannot change it
+    admin.post(f"{BASE}/products/{gizmo.id}/", {"product_name": "Gizmo 2", "unit_price": ""})
+    assert Product.objects.get(pk=gizmo.pk).product_name == "Gizmo 2"
+
+
+def test_anyone_signed_in_can_start_a_portal(person):
+    client = Client()
+    client.force_login(person("sales@acme.test"))
+    r = client.post("/desk/portals/new/", {"name": "Sales Help"})
+    assert r.status_code == 302 and r["Location"] == "/desk/sales-help/"
+    assert "Setup" in client.get("/desk/sales-help/").content.decode()
+
+
+def test_ticket_page_shows_registered_panels(browser_as, ticket):
+    from tandem.desk import hooks
+
+    hooks.register_ticket_panel(lambda request, t: f"<b>Deal for #{t.number}</b>")
+    try:
+        page = browser_as("agent").get(f"{BASE}/tickets/{ticket.id}/").content.decode()
+    finally:
+        hooks._ticket_panels.pop()
+    assert f"<b>Deal for #{ticket.number}</b>" in page

@@ -1,7 +1,10 @@
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
-from tandem.desk import queries
+from tandem.desk import actions, queries
 from tandem.desk.views._common import desk_view
+from tandem.web.errors import Problem
 
 
 @desk_view
@@ -14,3 +17,18 @@ def home(request):
         "agents": queries.agents_of(portal),
     }
     return render(request, "desk/home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_portal(request):
+    """Anyone signed in may start a portal; they become its first Desk administrator."""
+    error = ""
+    if request.method == "POST":
+        try:
+            portal = actions.do_create_portal(actor=request.user, name=request.POST.get("name", ""))
+        except Problem as exc:
+            error = " ".join(m for msgs in exc.errors.values() for m in msgs) or exc.detail
+        else:
+            return redirect("desk:home", portal.slug)
+    return render(request, "desk/new_portal.html", {"error": error})

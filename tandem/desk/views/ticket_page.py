@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tandem.desk import actions, queries
+from tandem.desk import actions, hooks, queries
 from tandem.desk.models import Ticket
 from tandem.desk.views._common import attempt, desk_view
 
@@ -69,6 +69,7 @@ def ticket_page(request, ticket_id: int):
         "fields": fields,
         "agents": queries.agents_of(me.portal).filter(state="active"),
         "cf_labels": {f.name: f.label for f in queries.ticket_fields(me.portal)},
+        "panels": hooks.ticket_panels(request, ticket),
     }
     return render(request, "desk/ticket.html", context)
 
