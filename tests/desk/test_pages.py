@@ -167,3 +167,12 @@ def test_ticket_page_shows_registered_panels(browser_as, ticket):
     finally:
         hooks._ticket_panels.pop()
     assert f"<b>Deal for #{ticket.number}</b>" in page
+
+
+def test_desk_pages_speak_spanish_and_german(browser_as, person, ticket):
+    client = browser_as("agent")
+    agent = person("agent@acme.test")
+    for language, words in (("es", "Responder a todos"), ("de", "Allen antworten")):
+        agent.language = language
+        agent.save(update_fields=["language"])
+        assert words in client.get(f"{BASE}/tickets/{ticket.id}/").content.decode()
