@@ -100,9 +100,22 @@ def answered_ticket(portal, message: EmailMessage, sender: str) -> Ticket | None
     return None
 
 
-@transaction.atomic
 def file_message(portal, raw: bytes) -> tuple[str, Ticket]:
-    """File one message. Returns ("new" | "reply" | "duplicate", ticket). All or nothing."""
+    """File one message. Returns ("new" | "reply" | "duplicate", ticket). All or nothing:
+    the database rolls back, and attachment files already stored are removed."""
+    stored: list[str] = []
+    try:
+        return _file_message(portal, raw, stored)
+    except BaseException:
+        from django.core.files.storage import default_storage
+
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
     message = parse(raw)
     name, sender = parseaddr(str(message["From"]))
     sender = sender.strip().lower()
@@ -147,7 +160,7 @@ def file_message(portal, raw: bytes) -> tuple[str, Ticket]:
     skipped = []
     for upload in files:
         try:
-            actions.store_attachment(ticket, upload, thread=thread)
+            stored.append(actions.store_attachment(ticket, upload, thread=thread).file.name)
         except Problem as exc:
             skipped.append(f"{upload.name}: {exc.detail}")
     if skipped:

@@ -103,3 +103,12 @@ def test_a_failed_write_leaves_no_change_row(admin, portal):
     except Exception as exc:  # the Problem refusing it
         assert "last_name" in exc.errors
     assert Change.objects.count() == before and not Contact.objects.filter(email="bad").exists()
+
+
+def test_portal_tickets_for_readers_who_are_not_agents(portal, make_ticket, department):
+    mine = make_ticket(contact={"last_name": "P", "email": "p@portal.test"})
+    assert list(queries.portal_tickets(portal.id, email="p@portal.test")) == [mine]
+    billing_only = queries.portal_tickets(
+        portal.id, department_ids=[department("Billing").id], email="p@portal.test"
+    )
+    assert not billing_only.exists()

@@ -112,3 +112,23 @@ def test_the_command_line(portal, capfdbinary, monkeypatch):
         cli.cmd_mail_in(cli.parser().parse_args(["mail-in", "--portal", "acme-support"]))
     assert exit_.value.code == 0
     assert Ticket.objects.filter(message_id="<html-only-1@kunde.test>").exists()
+
+
+def test_a_failure_after_storing_files_leaves_no_file_behind(portal, settings, monkeypatch):
+    from tandem.desk.actions import tickets as ticket_actions
+
+    real_event = ticket_actions.event
+
+    def broken_event(ticket, kind, **kwargs):
+        # Fails after the screenshot was stored (the refused .pdf is recorded last).
+        if kind == "attachment_refused":
+            assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+            raise RuntimeError("database went away")
+        return real_event(ticket, kind, **kwargs)
+
+    monkeypatch.setattr(ticket_actions, "event", broken_event)
+    with pytest.raises(RuntimeError):
+        mailin.file_message(portal, eml("multipart_with_attachment.eml"))
+    uploads = Path(settings.MEDIA_ROOT)
+    assert not uploads.exists() or not [p for p in uploads.rglob("*") if p.is_file()]
+    assert not Ticket.objects.filter(message_id="<first-123@customer.test>").exists()

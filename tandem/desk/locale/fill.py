@@ -1,6 +1,6 @@
 """Fill the Desk .po files from a msgid|es|de table (a maintainer's helper, not run by Tandem).
 
-    cd tandem/desk && ../../.venv/bin/python locale/fill.py TABLE
+cd tandem/desk && ../../.venv/bin/python locale/fill.py TABLE
 """
 
 import sys

@@ -45,9 +45,24 @@ def tickets(
     agent: Agent, *, view: str = "all", q: str = "", email: str = "", **filters
 ) -> QuerySet[Ticket]:
     """One of the list views, narrowed by filters and a search on subject or number."""
+    return narrow(visible_tickets(agent), view=view, q=q, email=email, **filters)
+
+
+def portal_tickets(
+    portal_id: int, *, department_ids=None, view: str = "all", email: str = "", **filters
+) -> QuerySet[Ticket]:
+    """Tickets of a portal for a reader who is not an agent (the integration showing tickets
+    on CRM records): all departments, or only `department_ids`."""
+    qs = Ticket.objects.filter(portal_id=portal_id)
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=sorted(department_ids))
+    return narrow(qs, view=view, email=email, **filters)
+
+
+def narrow(qs, *, view: str = "all", q: str = "", email: str = "", **filters):
     if view not in VIEWS:
         raise Problem.invalid({"view": [f"Choose one of: {', '.join(VIEWS)}."]})
-    qs = visible_tickets(agent).filter(VIEWS[view])
+    qs = qs.filter(VIEWS[view])
     for field in FILTERS:
         value = filters.get(field)
         if value not in (None, ""):
