@@ -39,3 +39,10 @@ def problem(response, status: int) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"] == "application/problem+json"
     return response.json()
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Run tasks as soon as they are enqueued (after commit), in this test's connection: the
+    database worker would close the connection the test transaction lives in."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

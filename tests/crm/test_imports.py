@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tandem.crm import queries
 from tandem.crm.models import Change, ImportJob, Record
-from tandem.worker import run_worker
 
 
 def _upload(client, text: str, module="Contacts"):
@@ -22,13 +21,12 @@ def _map_and_run(client, job, django_capture_on_commit_callbacks, mapping=None):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/crm/acme/m/{job.module.api_name}/import/{job.pk}/", data)
     assert response.status_code == 302
-    run_worker(batch=True)
     job.refresh_from_db()
     return job
 
 
 def test_import_maps_columns_and_creates_every_row(
-    client, person, acme, django_capture_on_commit_callbacks
+    client, person, acme, django_capture_on_commit_callbacks, immediate_tasks
 ):
     client.force_login(person("admin@acme.test"))
     text = "First Name,Last Name,E-mail,Account,Ignored\n"
@@ -51,7 +49,7 @@ def test_import_maps_columns_and_creates_every_row(
 
 
 def test_a_bad_file_imports_nothing_and_says_why(
-    client, person, acme, django_capture_on_commit_callbacks
+    client, person, acme, django_capture_on_commit_callbacks, immediate_tasks
 ):
     client.force_login(person("admin@acme.test"))
     text = "Last_Name,Email\nGood,good@example.com\n,missing@example.com\nBad,not-an-email\n"

@@ -7,7 +7,6 @@ from django.test import Client
 
 from tandem.crm.models import OrgUser, Profile
 from tandem.identity.models import User
-from tandem.worker import run_worker
 
 from .conftest import problem
 
@@ -19,7 +18,7 @@ def _link(message) -> str:
 
 
 def test_invited_newcomer_activates_from_the_email(
-    admin_api, acme, django_capture_on_commit_callbacks
+    admin_api, acme, django_capture_on_commit_callbacks, immediate_tasks
 ):
     standard = Profile.objects.get(org=acme, name="Standard")
     with django_capture_on_commit_callbacks(execute=True):
@@ -28,7 +27,6 @@ def test_invited_newcomer_activates_from_the_email(
         )
     assert invited.status_code == 201, invited.content
     assert invited.json()["state"] == "invited"
-    run_worker(batch=True)
     [message] = [m for m in mail.outbox if "new@acme.test" in m.to]
     assert "Acme" in message.subject
     link = _link(message)
@@ -45,11 +43,12 @@ def test_invited_newcomer_activates_from_the_email(
     assert browser.get(link).status_code == 404  # used once
 
 
-def test_existing_person_just_accepts(admin_api, person, acme, django_capture_on_commit_callbacks):
+def test_existing_person_just_accepts(
+    admin_api, person, acme, django_capture_on_commit_callbacks, immediate_tasks
+):
     owner = person("owner@other.test")
     with django_capture_on_commit_callbacks(execute=True):
         admin_api.post(f"{BASE}/users", {"email": owner.email, "profile": "Standard"})
-    run_worker(batch=True)
     link = _link(next(m for m in mail.outbox if owner.email in m.to))
     browser = Client()
     browser.force_login(owner)
