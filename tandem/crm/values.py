@@ -20,6 +20,10 @@ from tandem.crm.models import Field, Module, OrgUser, Record
 
 TEXT_MAX = {"text": 255, "email": 254, "phone": 30, "url": 500, "textarea": 32000}
 PHONE_RE = re.compile(r"^\+?[0-9 ().\-/]{3,30}(?:\s*(?:x|ext\.?)\s*\d{1,6})?$", re.I)
+_ATOM = r"[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+"
+FAST_EMAIL = re.compile(
+    rf"^{_ATOM}(?:\.{_ATOM})*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+[A-Za-z]{{2,63}}$"
+)
 TRUE_WORDS = {"true", "yes", "1", "on", "y", "t"}
 FALSE_WORDS = {"false", "no", "0", "off", "n", "f"}
 _url = URLValidator(schemes=["http", "https"])
@@ -47,6 +51,8 @@ def _text(field: Field, value: Any) -> str:
 
 def _email(field: Field, value: Any) -> str:
     text = _text(field, value)
+    if FAST_EMAIL.match(text):
+        return text  # the common case, a strict subset of what Django accepts; bulk-cheap
     try:
         validate_email(text)
     except ValidationError:

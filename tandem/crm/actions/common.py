@@ -8,7 +8,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.crm.models import Change, Module, Org, OrgUser
+from tandem.crm.actions.bulk import insert_changes
+from tandem.crm.models import Module, Org, OrgUser
 from tandem.web.errors import Problem
 
 VERBS = {
@@ -67,20 +68,9 @@ def log_changes(
     )
     Org.objects.filter(pk=org.pk).update(change_seq=F("change_seq") + len(entries))
     now = timezone.now()
-    Change.objects.bulk_create(
+    insert_changes(
         [
-            Change(
-                org_id=org.pk,
-                sequence=first + i + 1,
-                module=module,
-                record_id=record_id,
-                op=op,
-                fields=sorted(fields),
-                origin=origin,
-                actor_id=actor_id,
-                at=now,
-            )
+            (org.pk, first + i + 1, module, record_id, op, sorted(fields), origin, actor_id, now)
             for i, (record_id, op, fields) in enumerate(entries)
-        ],
-        batch_size=500,
+        ]
     )

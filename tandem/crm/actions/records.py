@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.crm.actions import bulk
 from tandem.crm.actions.common import log_changes, member_of, require_module
 from tandem.crm.actions.signals import deliver
 from tandem.crm.models import Field, Module, Org, Record, RecordKey
@@ -86,11 +87,11 @@ def _validate_rows(module: Module, rows: list[Any], fields: list[Field]):
     return cleaned
 
 
-def _new_record(org, module, fields, changes, actor, now) -> Record:
+def _new_record(org, module, fields, changes, actor, now) -> bulk.NewRecord:
     data = _apply({}, changes)
-    return Record(
-        org=org,
-        module=module,
+    return bulk.NewRecord(
+        org_id=org.pk,
+        module_id=module.pk,
         data=data,
         name=display_name(fields, data),
         search=search_text(fields, data),
@@ -107,20 +108,10 @@ def do_create_record(*, actor, org: Org, module: Module, values: Any, origin: st
     fields = fields_of(module)
     [(changes, errors)] = _validate_rows(module, [values], fields)
     _raise_if_invalid(errors)
-    record = _new_record(org, module, fields, changes, actor, timezone.now())
-    record.save()
-    RecordKey.objects.bulk_create(
-        [RecordKey(record=record, field_id=f, value=v) for f, v in keys_for(fields, record.data)]
-    )
-    log_changes(
-        org,
-        module.api_name,
-        [(record.pk, "created", [*record.data, "Owner"])],
-        origin=origin,
-        actor_id=actor.id,
-    )
-    _notify_assigned(org, module, [record], actor)
-    return record
+    new = _new_record(org, module, fields, changes, actor, timezone.now())
+    write_records(org, module, fields, [new], origin=origin, actor_id=actor.id)
+    _notify_assigned(org, module, [new], actor)
+    return Record.objects.select_related("owner", "module").get(pk=new.pk)
 
 
 @transaction.atomic
@@ -155,14 +146,9 @@ def do_bulk_create_records(
 
 def write_records(org, module, fields, records: list[Record], *, origin: str, actor_id) -> None:
     """Insert prepared records with their keys and change-log rows (inside a transaction)."""
-    Record.objects.bulk_create(records, batch_size=500)
-    RecordKey.objects.bulk_create(
-        [
-            RecordKey(record_id=record.pk, field_id=f, value=v)
-            for record in records
-            for f, v in keys_for(fields, record.data)
-        ],
-        batch_size=2000,
+    bulk.insert_records(records)
+    bulk.insert_keys(
+        [(record.pk, f, v) for record in records for f, v in keys_for(fields, record.data)]
     )
     log_changes(
         org,
