@@ -186,3 +186,14 @@ def test_other_orgs_pages_are_404(admin, other):
     foreign = Record.objects.filter(org=other).first()
     assert admin.get("/crm/other/").status_code == 404
     assert admin.get(f"/crm/acme/m/Accounts/{foreign.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("es", "Módulos y campos"), ("de", "Module und Felder")]
+)
+def test_setup_speaks_spanish_and_german(client, person, language, words):
+    admin = person("admin@acme.test")
+    admin.language = language
+    admin.save(update_fields=["language"])
+    client.force_login(admin)
+    assert words in client.get("/crm/acme/setup/modules/").content.decode()

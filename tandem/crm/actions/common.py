@@ -7,16 +7,17 @@ from collections.abc import Iterable
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tandem.crm.actions.bulk import insert_changes
 from tandem.crm.models import Module, Org, OrgUser
 from tandem.web.errors import Problem
 
 VERBS = {
-    "view": "see",
-    "create": "create",
-    "edit": "edit",
-    "delete": "delete",
+    "view": gettext_noop("see"),
+    "create": gettext_noop("create"),
+    "edit": gettext_noop("edit"),
+    "delete": gettext_noop("delete"),
 }
 
 
