@@ -29,6 +29,11 @@ SORT_LABELS = [
     ("due_date", gettext_lazy("Due soonest")),
 ]
 PAGE_SIZE = 50
+LIST_COLUMNS = [
+    "id", "number", "subject", "status", "priority", "email", "due_date", "is_overdue",
+    "is_escalated", "portal_id", "contact__first_name", "contact__last_name",
+    "department__name", "assignee__user__name", "assignee__user__email",
+]  # fmt: skip
 
 
 @desk_view
@@ -48,17 +53,22 @@ def ticket_list(request):
             **{k: params[k] for k in ("department_id", "assignee_id", "contact_id", "account_id")},
         )
         rows, next_cursor = keyset_page(
-            queries.for_list(qs),
+            queries.for_list(qs).only(*LIST_COLUMNS),
             order=queries.sort_order(params["sort"]),
             cursor=request.GET.get("cursor") or None,
             limit=PAGE_SIZE,
         )
     except Problem as exc:
         rows, next_cursor, params["error"] = [], None, exc.detail
+    # Labels looked up once per page, not once per row: the list is the hot page.
+    statuses, priorities = dict(Ticket.Status.choices), dict(Ticket.Priority.choices)
+    for t in rows:
+        t.status_label, t.priority_label = statuses[t.status], priorities[t.priority]
     context = {
         "portal": me.portal,
         "me": me,
         "tickets": rows,
+        "ticket_url": reverse("desk:tickets", args=[me.portal.slug]),
         "next_cursor": next_cursor,
         "params": params,
         "views": VIEW_LABELS,
