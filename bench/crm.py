@@ -236,11 +236,12 @@ def _import(rec, org, admin, rows: int, console) -> None:
     )
     # A separate process, so its peak memory is the import's alone.
     code = (
-        "import django, resource, time, sys; django.setup();"
+        "import django, time; django.setup();"
         "from tandem.crm.actions.imports import run_import;"
         f"t = time.perf_counter(); job = run_import({job.pk});"
-        "print(job.state, job.created, time.perf_counter() - t,"
-        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        # VmHWM, not ru_maxrss: the latter keeps the forking parent's peak across exec.
+        "hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0];"
+        "print(job.state, job.created, time.perf_counter() - t, hwm)"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tandem.settings"}
     out = subprocess.run(

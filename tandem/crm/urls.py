@@ -11,6 +11,7 @@ setup_urls = [
     path("profiles/", setup.profiles, name="setup_profiles"),
     path("profiles/new/", setup.profile_edit, name="setup_profile_new"),
     path("profiles/<int:profile_id>/", setup.profile_edit, name="setup_profile"),
+    path("profiles/<int:profile_id>/delete/", setup.profile_delete, name="setup_profile_delete"),
     path("modules/", setup.modules, name="setup_modules"),
     path("modules/<str:module>/", setup.module_fields, name="setup_module"),
     path("modules/<str:module>/delete/", setup.module_delete, name="setup_module_delete"),

@@ -197,3 +197,26 @@ def test_setup_speaks_spanish_and_german(client, person, language, words):
     admin.save(update_fields=["language"])
     client.force_login(admin)
     assert words in client.get("/crm/acme/setup/modules/").content.decode()
+
+
+def test_columns_are_chosen_and_remembered(admin):
+    response = admin.get("/crm/acme/m/Contacts/?pick=Last_Name&pick=Title")
+    assert response.status_code == 302
+    page = admin.get("/crm/acme/m/Contacts/").content.decode()
+    header = page.split("<thead>")[1].split("</thead>")[0]
+    assert "Title" in header and "Mobile" not in header and "First Name" not in header
+
+
+def test_lookup_inputs_offer_matching_records(admin):
+    options = admin.get("/crm/acme/m/Accounts/options/?Account_Name=glob").content.decode()
+    assert "Globex</option>" in options and "Initech" not in options
+
+
+def test_custom_profile_can_be_deleted_when_unused(admin, acme):
+    admin.post("/crm/acme/setup/profiles/new/", {"name": "Temp"})
+    temp = acme.profiles.get(name="Temp")
+    admin.post(f"/crm/acme/setup/profiles/{temp.pk}/delete/")
+    assert not acme.profiles.filter(name="Temp").exists()
+    standard = acme.profiles.get(name="Standard")
+    admin.post(f"/crm/acme/setup/profiles/{standard.pk}/delete/")
+    assert acme.profiles.filter(name="Standard").exists()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from tandem.crm import queries
 from tandem.crm.actions import imports
 from tandem.crm.models import ImportJob
+from tandem.crm.queries.export import export_rows
 from tandem.crm.views.common import crm_view, ui
 from tandem.crm.views.records import LIST_PARAMS
 from tandem.web.errors import Problem
@@ -72,7 +73,7 @@ def export_csv(request, module: str):
         member, target, q=request.GET.get("q"), filters=filters, sort=request.GET.get("sort")
     )
     response = StreamingHttpResponse(
-        imports.export_rows(member, target, qs, order), content_type="text/csv; charset=utf-8"
+        export_rows(target, qs, order), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{target.api_name}.csv"'
     return response

@@ -18,15 +18,17 @@ from tandem.crm.views.common import crm_view, ui
 from tandem.web.api import keyset_page
 from tandem.web.errors import Problem
 
-LIST_PARAMS = {"q", "sort", "cursor", "cols", "filter_field", "filter_value"}
+LIST_PARAMS = {"q", "sort", "cursor", "cols", "filter_field", "filter_value", "pick"}
 PAGE = 50
 DEFAULT_COLUMNS = 6
 
 
-def _columns(request, module, fields) -> list:
+def _columns(request, module, fields, picked: list[str] | None = None) -> list:
     """The chosen columns of this list view (remembered per module for the person)."""
     key = f"crm:cols:{module.org_id}:{module.api_name}"
-    if "cols" in request.GET:
+    if picked is not None:
+        request.session[key] = [c for c in picked if c]
+    elif "cols" in request.GET:
         request.session[key] = [c for c in request.GET["cols"].split(",") if c]
     chosen = request.session.get(key)
     visible = [f for f in fields if not f.hidden and f.type != "textarea"]
@@ -43,6 +45,10 @@ def record_list(request, module: str):
     _actor, org, member = ui(request)
     target = queries.module_for(org, module)
     fields = queries.fields_of(target)
+    if "pick" in request.GET:  # the column chooser: remember, then show the plain URL
+        _columns(request, target, fields, picked=request.GET.getlist("pick"))
+        params = {k: v for k, v in request.GET.items() if k != "pick"}
+        return redirect(f"{request.path}?{urlencode(params)}" if params else request.path)
     if request.GET.get("filter_field"):
         params = {
             k: v
@@ -77,6 +83,7 @@ def record_list(request, module: str):
         "module": target,
         "fields": [f for f in fields if not f.hidden],
         "columns": columns,
+        "column_names": [c.api_name for c in columns],
         "rows": _rows(target, rows, columns),
         "next_url": f"?{urlencode({**base, 'cursor': next_cursor})}" if next_cursor else None,
         "first_url": f"?{urlencode(base)}" if request.GET.get("cursor") else None,

@@ -140,6 +140,18 @@ def profile_edit(request, profile_id: int | None = None):
 
 
 @crm_view
+@require_POST
+def profile_delete(request, profile_id: int):
+    actor, org, _member = ui(request)
+    profile = queries.profiles_of(org).filter(pk=profile_id).first()
+    if profile is None:
+        raise Problem(404, _("No such profile here."))
+    actions.do_delete_profile(actor=actor, org=org, profile=profile)
+    messages.success(request, _("Profile deleted."))
+    return redirect("crm:setup_profiles", org.slug)
+
+
+@crm_view
 def modules(request):
     actor, org, member = ui(request)
     _need(member, "customize_modules")
