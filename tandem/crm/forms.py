@@ -34,7 +34,9 @@ class RecordForm(forms.Form):
         )
 
     def _form_field(self, field: Field, owners, lookup_urls) -> forms.Field:
-        common = {"label": field.label, "required": False}
+        # Never required at the form level: the action decides, with the API's message; the
+        # star still tells people which fields they must fill.
+        common = {"label": f"{field.title} *" if field.required else field.title, "required": False}
         if field.type == "boolean":
             return forms.BooleanField(**common)
         if field.type == "picklist":
@@ -47,7 +49,7 @@ class RecordForm(forms.Form):
             widget = forms.TextInput(
                 attrs={
                     "list": f"options-{field.api_name}",
-                    "placeholder": _("Type to search %(m)s, pick one") % {"m": target.plural_label},
+                    "placeholder": _("Type to search %(m)s, pick one") % {"m": target.plural},
                     "hx-get": lookup_urls.get(field.api_name, ""),
                     "hx-trigger": "input changed delay:250ms",
                     "hx-target": f"#options-{field.api_name}",
@@ -57,12 +59,10 @@ class RecordForm(forms.Form):
             )
             return forms.CharField(
                 widget=widget,
-                help_text=_("The id of a %(m)s") % {"m": target.singular_label},
+                help_text=_("The id of a %(m)s") % {"m": target.singular},
                 **common,
             )
         widget = WIDGETS.get(field.type, forms.TextInput)()
-        if field.required:
-            common["label"] = field.label
         return forms.CharField(widget=widget, **common)
 
     def values(self) -> dict:
@@ -105,7 +105,7 @@ class FieldForm(forms.Form):
     def __init__(self, modules, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lookup_module"].choices = [("", "—")] + [
-            (m.api_name, m.plural_label) for m in modules
+            (m.api_name, m.plural) for m in modules
         ]
 
 

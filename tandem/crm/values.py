@@ -222,7 +222,7 @@ class Validator:
                 and is_empty(merged.get(field.api_name))
                 and field.api_name not in errors
             ) and (existing is None or field.api_name in changes):
-                errors[field.api_name] = [_("%(label)s is required.") % {"label": field.label}]
+                errors[field.api_name] = [_("%(label)s is required.") % {"label": field.title}]
         if "Owner" in payload and not is_empty(payload["Owner"]):
             try:
                 changes["Owner"] = self._owner(payload["Owner"])
@@ -258,7 +258,7 @@ class Validator:
                 if field is None or value is None:
                     continue
                 if field.type == "lookup" and (field.lookup_module_id, value) not in found:
-                    target = field.lookup_module.singular_label
+                    target = field.lookup_module.singular
                     errors[key] = [_("No such %(module)s here.") % {"module": target}]
                 elif field.type == "owner" and value not in self.members():
                     errors[key] = [_("Choose an active user of this org.")]

@@ -196,7 +196,8 @@ def test_setup_speaks_spanish_and_german(client, person, language, words):
     admin.language = language
     admin.save(update_fields=["language"])
     client.force_login(admin)
-    assert words in client.get("/crm/acme/setup/modules/").content.decode()
+    page = client.get("/crm/acme/setup/modules/").content.decode()
+    assert words in page and f">{contacts}</a>" in page
 
 
 def test_columns_are_chosen_and_remembered(admin):

@@ -50,7 +50,7 @@ def require_module(member: OrgUser, module: Module, action: str) -> None:
             % {
                 "profile": member.profile.name,
                 "verb": _(VERBS[action]),
-                "module": module.plural_label,
+                "module": module.plural,
             },
         )
 

@@ -73,7 +73,7 @@ def _notify_assigned(org: Org, module: Module, records: list[Record], actor) -> 
                 title=_("%(actor)s assigned %(module)s %(name)s to you")
                 % {
                     "actor": actor.display_name,
-                    "module": module.singular_label,
+                    "module": module.singular,
                     "name": record.name or f"#{record.pk}",
                 },
                 url=reverse("crm:record", args=[org.slug, module.api_name, record.pk]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.crm.models.tenancy import Org
@@ -35,6 +36,18 @@ class Module(models.Model):
     @property
     def has_records(self) -> bool:
         return self.kind != self.Kind.WEB_TAB
+
+    # Labels as the UI shows them: standard modules in the person's language (their English
+    # names are marked for translation in standard.py); custom ones as the admin wrote them.
+    @property
+    def singular(self) -> str:
+        return (
+            gettext(self.singular_label) if self.kind == self.Kind.STANDARD else self.singular_label
+        )
+
+    @property
+    def plural(self) -> str:
+        return gettext(self.plural_label) if self.kind == self.Kind.STANDARD else self.plural_label
 
 
 class Field(models.Model):
@@ -81,6 +94,11 @@ class Field(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def title(self) -> str:
+        """The label as the UI shows it (standard fields translated)."""
+        return self.label if self.is_custom else gettext(self.label)
 
     @property
     def indexed(self) -> bool:

@@ -45,7 +45,7 @@ def field_for(module: Module, api_name: str) -> Field:
     raise Problem(
         404,
         _("There is no field %(name)s in %(module)s.")
-        % {"name": api_name, "module": module.plural_label},
+        % {"name": api_name, "module": module.plural},
     )
 
 

@@ -23,12 +23,12 @@ def tabs(request, membership) -> list[Tab]:
             if not member.can_module(module.api_name, "view"):
                 continue
             url = reverse("crm:list", args=[slug, module.api_name])
-            found.append(Tab(module.plural_label, url, active=path.startswith(url)))
+            found.append(Tab(module.plural, url, active=path.startswith(url)))
         else:
             tab = hooks.web_tabs.get(module.web_tab)
             if tab is not None and tab.visible(request, member):
                 url = tab.url(slug)
-                found.append(Tab(module.plural_label, url, active=path.startswith(url)))
+                found.append(Tab(module.plural, url, active=path.startswith(url)))
     if any(member.can(f) for f in SETUP_FEATURES):
         url = reverse("crm:setup", args=[slug])
         found.append(Tab(_("Setup"), url, active=path.startswith(url)))

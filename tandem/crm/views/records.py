@@ -143,7 +143,7 @@ def record_create(request, module: str):
             form.is_valid()
             form.show_errors(problem.errors)
         else:
-            messages.success(request, _("%(m)s created.") % {"m": target.singular_label})
+            messages.success(request, _("%(m)s created.") % {"m": target.singular})
             return redirect("crm:record", org.slug, target.api_name, record.pk)
     return render(
         request,
@@ -234,7 +234,7 @@ def record_delete(request, module: str, record_id: int):
     target = queries.module_for(org, module)
     record = queries.record_for(member, target, record_id)
     actions.do_delete_record(actor=actor, org=org, record=record)
-    messages.success(request, _("%(m)s deleted.") % {"m": target.singular_label})
+    messages.success(request, _("%(m)s deleted.") % {"m": target.singular})
     return redirect("crm:list", org.slug, target.api_name)
 
 

@@ -158,7 +158,7 @@ def modules(request):
     form = ModuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         module = actions.do_create_module(actor=actor, org=org, **form.cleaned_data)
-        messages.success(request, _("Module %(m)s created.") % {"m": module.plural_label})
+        messages.success(request, _("Module %(m)s created.") % {"m": module.plural})
         return redirect("crm:setup_module", org.slug, module.api_name)
     context = {"modules": queries.modules_of(org), "form": form}
     return _page(request, "crm/setup/modules.html", context, "modules")
@@ -170,7 +170,7 @@ def module_delete(request, module: str):
     actor, org, _member = ui(request)
     target = queries.module_for(org, module, records=False)
     actions.do_delete_module(actor=actor, org=org, module=target)
-    messages.success(request, _("%(m)s deleted.") % {"m": target.plural_label})
+    messages.success(request, _("%(m)s deleted.") % {"m": target.plural})
     return redirect("crm:setup_modules", org.slug)
 
 
