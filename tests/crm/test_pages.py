@@ -189,9 +189,10 @@ def test_other_orgs_pages_are_404(admin, other):
 
 
 @pytest.mark.parametrize(
-    ("language", "words"), [("es", "Módulos y campos"), ("de", "Module und Felder")]
+    ("language", "words", "contacts"),
+    [("es", "Módulos y campos", "Contactos"), ("de", "Module und Felder", "Kontakte")],
 )
-def test_setup_speaks_spanish_and_german(client, person, language, words):
+def test_setup_speaks_spanish_and_german(client, person, language, words, contacts):
     admin = person("admin@acme.test")
     admin.language = language
     admin.save(update_fields=["language"])
