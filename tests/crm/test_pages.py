@@ -222,3 +222,14 @@ def test_custom_profile_can_be_deleted_when_unused(admin, acme):
     standard = acme.profiles.get(name="Standard")
     admin.post(f"/crm/acme/setup/profiles/{standard.pk}/delete/")
     assert acme.profiles.filter(name="Standard").exists()
+
+
+def test_fields_are_relabelled_and_picklists_edited_in_setup(admin, acme):
+    page = admin.get("/crm/acme/setup/modules/Leads/").content.decode()
+    assert "Not Contacted\nAttempted to Contact" in page
+    admin.post(
+        "/crm/acme/setup/modules/Leads/fields/Lead_Status/",
+        {"do": "edit", "label": "Status", "picklist_values": "New\nWorking\n\nDone"},
+    )
+    field = Field.objects.get(module__org=acme, module__api_name="Leads", api_name="Lead_Status")
+    assert field.label == "Status" and field.picklist_values == ["New", "Working", "Done"]

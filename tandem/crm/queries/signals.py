@@ -41,3 +41,13 @@ def last_signal_id(org_id: int, user_id: int) -> int:
         .first()
     )
     return last or 0
+
+
+def bell(member: OrgUser) -> tuple[int, int]:
+    """(unread count, last signal id) for the navbar bell, in one query."""
+    from django.db.models import Count, Max, Q
+
+    row = Signal.objects.filter(org_id=member.org_id, user_id=member.user_id).aggregate(
+        unread=Count("id", filter=Q(read_at__isnull=True)), last=Max("id")
+    )
+    return row["unread"], row["last"] or 0

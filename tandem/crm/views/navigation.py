@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tandem.crm import hooks, queries
+from tandem.crm.queries.signals import bell
 from tandem.web.nav import Tab
 
 SETUP_FEATURES = ("manage_users", "customize_modules", "desk_integration")
@@ -37,13 +38,14 @@ def tabs(request, membership) -> list[Tab]:
 
 def signals_bell(request, membership) -> str:
     member = membership.member
+    unread, after = bell(member)
     # No request here: rendering with it would run the context processors, which ask for the
     # navbar widgets again.
     return render_to_string(
         "crm/signals/_bell.html",
         {
             "slug": membership.slug,
-            "unread": queries.unread_count(member),
-            "after": queries.last_signal_id(member.org_id, member.user_id),
+            "unread": unread,
+            "after": after,
         },
     )

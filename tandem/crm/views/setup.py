@@ -225,6 +225,16 @@ def field_change(request, module: str, field: str):
         actions.do_update_field(actor=actor, org=org, field=the_field, hidden=what == "hide")
     elif what in ("require", "optional"):
         actions.do_update_field(actor=actor, org=org, field=the_field, required=what == "require")
+    elif what == "edit":
+        values = request.POST.get("picklist_values")
+        actions.do_update_field(
+            actor=actor,
+            org=org,
+            field=the_field,
+            label=request.POST.get("label"),
+            picklist_values=values.splitlines() if values is not None else None,
+        )
+        messages.success(request, _("Field %(f)s saved.") % {"f": the_field.label})
     elif what == "delete":
         actions.do_delete_field(actor=actor, org=org, field=the_field)
         messages.success(request, _("Field %(f)s deleted.") % {"f": the_field.label})
