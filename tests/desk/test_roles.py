@@ -124,3 +124,30 @@ def test_deactivated_agent_is_locked_out(desk, agent_of, admin):
     client = desk("agent")
     actions.do_set_agent_state(actor=admin, agent=agent_of("agent@acme.test"), active=False)
     problem(client.get(T), 401)
+
+
+def test_another_portals_customer_shows_nothing(desk, other_portal, person):
+    from tandem.desk import actions
+
+    owner = person("owner@other.test")
+    theirs = actions.do_create_ticket(
+        actor=owner,
+        portal=other_portal,
+        data={"subject": "Theirs", "contact": {"last_name": "T", "email": "t@other.test"}},
+    )
+    client = desk("admin")
+    assert client.get(f"{T}?contact_id={theirs.contact_id}").json()["data"] == []
+    assert client.get(f"/api/desk/v1/stats?contact_id={theirs.contact_id}").json()["total"] == 0
+
+
+def test_agent_sees_only_its_departments_tickets_of_a_customer(desk, make_ticket):
+    who = {"last_name": "Both", "email": "both@example.com"}
+    support, billing = make_ticket("s", contact=who), make_ticket("b", dept="Billing", contact=who)
+    ids = [
+        t["id"] for t in desk("agent").get(f"{T}?contact_id={support.contact_id}").json()["data"]
+    ]
+    assert support.id in ids and billing.id not in ids
+    stats = desk("agent").get(f"/api/desk/v1/stats?contact_id={support.contact_id}").json()
+    assert stats["total"] == 1
+    assert desk("admin").get(f"/api/desk/v1/stats?contact_id={support.contact_id}").json()[
+        "total"] == 2  # fmt: skip
