@@ -1,5 +1,7 @@
 """Extension hooks: registries other apps (the integration) fill from their AppConfig.ready().
 
+HTML returned by hook functions is inserted as is: render it with templates (autoescaped).
+
 The CRM reads them to draw record-page panels, Setup > Marketplace, web tabs in the top
 navigation and Setup > Channels > SalesSignals, without knowing who registered what."""
 
@@ -50,6 +52,9 @@ class SignalSource:
     key: str
     label: str
     settings: dict[str, str] = field(default_factory=dict)
+    # (request, member, signal) -> HTML of actions on the signal's detail page (e.g. reply,
+    # comment, update a field at once); None for none.
+    render_detail: Callable[[Any, Any, Any], str] | None = None
 
 
 record_panels: dict[str, RecordPanel] = {}

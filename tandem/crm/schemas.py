@@ -189,6 +189,7 @@ class SignalOut(Schema):
     title: str
     body: str
     url: str
+    data: dict[str, Any]
     created_at: datetime
     read: bool
 

@@ -87,7 +87,7 @@ def test_record_page_shows_details_related_lists_and_panels(
         with django_assert_max_num_queries(24):
             page = admin.get(f"/crm/acme/m/Accounts/{globex.pk}/").content.decode()
         assert "related-Contacts-Account_Name" in page and "related-Deals-Account_Name" in page
-        assert "Hello panel" in page and "Hi Globex" in page
+        assert "Hello panel" in page and "<p>Hi Globex</p>" in page
         assert "info@globex.example" in page
     finally:
         hooks.record_panels.pop("hello")

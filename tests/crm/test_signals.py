@@ -117,3 +117,26 @@ def test_inbox_detail_marks_read(admin_api, person):
     assert signal.read_at is not None
     browser.force_login(person("agent@acme.test"))
     assert browser.get(f"/crm/acme/signals/{signal.id}/").status_code == 404
+
+
+def test_a_source_draws_actions_on_its_signals_detail(acme, person, client):
+    hooks.register_signal_source(
+        hooks.SignalSource(
+            key="test",
+            label="Test source",
+            settings={"ping": "Pings"},
+            render_detail=lambda request, member, signal: (
+                f"<button>Reply to {signal.data['n']}</button>"
+            ),
+        )
+    )
+    try:
+        sales = person("sales@acme.test")
+        [signal] = actions.do_send_signal(
+            org=acme, user_ids=[sales.id], source="test", kind="ping", title="Ping!", data={"n": 7}
+        )
+        client.force_login(sales)
+        page = client.get(f"/crm/acme/signals/{signal.id}/").content.decode()
+        assert "<button>Reply to 7</button>" in page and "Test source" in page
+    finally:
+        hooks.signal_sources.pop("test")

@@ -17,7 +17,15 @@ def setting_enabled(org: Org, source: str, kind: str) -> bool:
 
 
 def deliver(
-    *, org: Org, user_ids: list[int], source: str, kind: str, title: str, body: str = "", url=""
+    *,
+    org: Org,
+    user_ids: list[int],
+    source: str,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    data: dict | None = None,
 ) -> list[Signal]:
     """Write a signal to each active member among `user_ids`, unless the org switched that kind
     off. Runs in the caller's transaction: the signal exists exactly when the event does.
@@ -39,6 +47,7 @@ def deliver(
                 title=title[:200],
                 body=body,
                 url=url,
+                data=data or {},
             )
             for uid in members
         ]
@@ -47,11 +56,27 @@ def deliver(
 
 @transaction.atomic
 def do_send_signal(
-    *, org: Org, user_ids: list[int], source: str, kind: str, title: str, body: str = "", url=""
+    *,
+    org: Org,
+    user_ids: list[int],
+    source: str,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    data: dict | None = None,
 ) -> list[Signal]:
-    """For registered sources (e.g. the integration's Desk notifications)."""
+    """For registered sources (e.g. the integration's Desk notifications): one signal per
+    active member among `user_ids`, unless the org switched `kind` off."""
     return deliver(
-        org=org, user_ids=user_ids, source=source, kind=kind, title=title, body=body, url=url
+        org=org,
+        user_ids=user_ids,
+        source=source,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        data=data,
     )
 
 

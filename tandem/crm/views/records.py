@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -191,7 +192,8 @@ def record_page(request, module: str, record_id: int):
             {**rel, "columns": columns, "rows": _rows(rel["module"], rel["records"], columns)}
         )
     panels = [
-        {"key": p.key, "title": p.title, "html": html}
+        # HTML from an installed app's hook, which escapes what it puts in (see hooks.py).
+        {"key": p.key, "title": p.title, "html": mark_safe(html)}  # noqa: S308
         for p in hooks.record_panels.values()
         if p.applies(member, target) and (html := p.render(request, member, target, record))
     ]

@@ -18,10 +18,11 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.crm import actions, queries
+from tandem.crm import actions, hooks, queries
 from tandem.crm.views.common import crm_view, ui
 from tandem.web.api import keyset_page
 
@@ -53,7 +54,13 @@ def signal_detail(request, signal_id: int):
     actor, org, member = ui(request)
     signal = queries.signal_for(member, signal_id)
     actions.do_mark_signal_read(actor=actor, org=org, signal=signal)
-    return render(request, "crm/signals/detail.html", {"org": org, "signal": signal})
+    source = hooks.signal_sources.get(signal.source)
+    detail = ""
+    if source and source.render_detail:
+        # HTML from an installed app's hook, which escapes what it puts in (see hooks.py).
+        detail = mark_safe(source.render_detail(request, member, signal))  # noqa: S308
+    context = {"org": org, "signal": signal, "source": source, "detail": detail}
+    return render(request, "crm/signals/detail.html", context)
 
 
 @crm_view
