@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,11 +113,20 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["portal", "id"], name="desk_t_all"),
-            models.Index(fields=["portal", "is_open", "id"], name="desk_t_open"),
+            models.Index(fields=["portal", "id"], condition=Q(is_open=True), name="desk_t_open_p"),
             models.Index(fields=["portal", "status", "id"], name="desk_t_status"),
-            models.Index(fields=["portal", "is_overdue", "is_open", "id"], name="desk_t_overdue"),
-            models.Index(fields=["portal", "is_escalated", "id"], name="desk_t_escalated"),
-            models.Index(fields=["portal", "is_high_priority", "id"], name="desk_t_high"),
+            # Partial indexes for the flag views: small, and usable however rare the flag is.
+            models.Index(
+                fields=["portal", "id"],
+                condition=Q(is_overdue=True, is_open=True),
+                name="desk_t_overdue_p",
+            ),
+            models.Index(
+                fields=["portal", "id"], condition=Q(is_escalated=True), name="desk_t_escalated_p"
+            ),
+            models.Index(
+                fields=["portal", "id"], condition=Q(is_high_priority=True), name="desk_t_high_p"
+            ),
             models.Index(fields=["portal", "email", "id"], name="desk_t_email"),
             models.Index(fields=["portal", "due_date", "id"], name="desk_t_due"),
             # Covering the stats aggregate: a customer's figures come from the index alone.
@@ -125,9 +135,20 @@ class Ticket(models.Model):
             models.Index(fields=["department", "id"], name="desk_t_department"),
             models.Index(fields=["assignee", "id"], name="desk_t_assignee"),
             # The SLA sweep: open tickets whose deadline has passed.
-            models.Index(fields=["is_open", "is_overdue", "due_date"], name="desk_t_sla_due"),
             models.Index(
-                fields=["is_open", "is_escalated", "response_due_at"], name="desk_t_sla_r"
+                fields=["due_date"],
+                condition=Q(is_open=True, is_overdue=False),
+                name="desk_t_sla_due_p",
+            ),
+            models.Index(
+                fields=["response_due_at"],
+                condition=Q(is_open=True, is_escalated=False, first_response_at__isnull=True),
+                name="desk_t_sla_r_p",
+            ),
+            models.Index(
+                fields=["department", "due_date"],
+                condition=Q(is_open=True, is_overdue=True, is_escalated=False),
+                name="desk_t_sla_late_p",
             ),
         ]
 
