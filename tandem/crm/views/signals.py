@@ -84,9 +84,7 @@ def _events(request, org, member, signals) -> str:
     """SSE frames: each new signal as a toast, then the unread count for the bell."""
     parts = []
     for signal in signals:
-        html = render_to_string(
-            "crm/signals/_toast.html", {"org": org, "signal": signal}, request=request
-        )
+        html = render_to_string("crm/signals/_toast.html", {"org": org, "signal": signal})
         data = "\n".join(f"data: {line}" for line in html.splitlines() or [""])
         parts.append(f"id: {signal.pk}\nevent: signal\n{data}\n\n")
     count = queries.unread_count(member)
@@ -120,7 +118,9 @@ def stream(request):
         last, since_beat = after, 0.0
         yield "retry: 2000\n\n"
         while True:
-            last, frames = await sync_to_async(poll)(last)
+            # Off the one thread sync views share: many open pages polling must not queue
+            # behind each other or behind page views. Each pool thread keeps its connection.
+            last, frames = await sync_to_async(poll, thread_sensitive=False)(last)
             if frames:
                 yield frames
             await asyncio.sleep(POLL_SECONDS)
