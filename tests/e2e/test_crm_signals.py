@@ -1,6 +1,8 @@
 """A custom module, a record assigned to a colleague, and the SalesSignal arriving live on the
 colleague's open page (server-sent events; no reload)."""
 
+import time
+
 from playwright.sync_api import expect
 
 from tandem import demo
@@ -59,3 +61,6 @@ def test_assigned_record_signal_arrives_live(browser, demo_live, sign_in):
         expect(sales.locator("h1")).to_contain_text("Umbrella Partners")
     finally:
         sales_context.close()
+        admin.goto("about:blank")
+        # Let the server notice the closed event streams before the test database goes away.
+        time.sleep(1)
