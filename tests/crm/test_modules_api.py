@@ -2,7 +2,7 @@
 
 import pytest
 
-from tandem.crm.models import Module
+from tandem.crm.models import Module, Record
 
 from .conftest import problem
 
@@ -146,6 +146,7 @@ def test_custom_modules_and_web_tabs_can_be_deleted_standard_ones_not(admin_api,
     names = {m["api_name"] for m in admin_api.get("/api/crm/v1/modules").json()["data"]}
     assert "Pets" not in names and "Desk" not in names
     problem(admin_api.get("/api/crm/v1/Pets"), 404)
+    assert not Record.objects.filter(org=acme, name="Rex").exists()
 
 
 def test_other_orgs_modules_are_invisible(api, admin_api):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from tandem.crm import hooks
 from tandem.crm.actions.common import member_of, require_feature
-from tandem.crm.models import Field, Module, Org, Profile, Record
+from tandem.crm.models import Field, Module, Org, Profile, Record, RecordKey
 from tandem.web.errors import Problem
 
 # Names the API and the UI use for their own paths; a module may not take them.
@@ -199,7 +199,17 @@ def do_delete_module(*, actor, org: Org, module: Module) -> None:
     if module.kind == Module.Kind.STANDARD:
         raise Problem(409, _("Standard modules cannot be deleted."))
     if module.has_records:
-        Record.objects.filter(module=module).delete()
+        # Plain DELETEs: the ORM's cascade would load every record of the module into memory.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {RecordKey._meta.db_table} WHERE record_id IN"  # noqa: S608
+                f" (SELECT id FROM {Record._meta.db_table} WHERE module_id = %s)",
+                [module.pk],
+            )
+            cursor.execute(
+                f"DELETE FROM {Record._meta.db_table} WHERE module_id = %s",  # noqa: S608
+                [module.pk],
+            )
     for profile in Profile.objects.filter(org=org, is_administrator=False):
         if profile.module_permissions.pop(module.api_name, None) is not None:
             profile.save(update_fields=["module_permissions"])
