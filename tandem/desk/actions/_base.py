@@ -42,15 +42,27 @@ def require_admin(agent: Agent, doing: str) -> None:
 def bump(portal_id: int, field: str, by: int = 1) -> int:
     """Increase a per-portal counter and return its new value. The UPDATE holds the portal
     row's lock until commit, so concurrent writers get consecutive values in commit order."""
-    Portal.objects.filter(pk=portal_id).update(**{field: F(field) + by})
-    return Portal.objects.filter(pk=portal_id).values_list(field, flat=True).get()
+    return bump_many(portal_id, {field: by})[0]
+
+
+def bump_many(portal_id: int, counters: dict[str, int]) -> tuple[int, ...]:
+    """Several counters in one UPDATE and one SELECT (a new ticket needs two)."""
+    Portal.objects.filter(pk=portal_id).update(**{f: F(f) + by for f, by in counters.items()})
+    return Portal.objects.filter(pk=portal_id).values_list(*counters).get()
 
 
 def record_change(
-    portal_id: int, entity: str, entity_id: int, op: str, fields, origin: str = DESK
+    portal_id: int,
+    entity: str,
+    entity_id: int,
+    op: str,
+    fields,
+    origin: str = DESK,
+    seq: int | None = None,
 ) -> Change:
-    """Append to Desk's change log; call inside the transaction of the write it describes."""
-    seq = bump(portal_id, "last_change_seq")
+    """Append to Desk's change log; call inside the transaction of the write it describes.
+    `seq` is given when the caller already took it (with bump_many)."""
+    seq = seq or bump(portal_id, "last_change_seq")
     return Change.objects.create(
         portal_id=portal_id,
         seq=seq,

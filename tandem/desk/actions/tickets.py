@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from tandem.desk.actions._base import DESK, bump, me, record_change, sanitize, user_of
+from tandem.desk.actions._base import DESK, bump_many, me, record_change, sanitize, user_of
 from tandem.desk.models import (
     Account,
     Agent,
@@ -219,10 +219,11 @@ def file_ticket(
         ticket.is_escalated = True
     ticket.sync_flags()
     _deadlines(ticket)
-    ticket.number = bump(portal.id, "last_ticket_number")
+    counters = {"last_ticket_number": 1, "last_change_seq": 1}
+    ticket.number, seq = bump_many(portal.id, counters)
     ticket.save()
     event(ticket, "created", actor=actor, label=label)
-    record_change(portal.id, "ticket", ticket.pk, "create", ["subject", *new], origin)
+    record_change(portal.id, "ticket", ticket.pk, "create", ["subject", *new], origin, seq=seq)
     return ticket
 
 
