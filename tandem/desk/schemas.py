@@ -210,6 +210,10 @@ class TicketOut(Schema):
     cf: dict
 
     @staticmethod
+    def resolve_is_overdue(obj) -> bool:
+        return obj.overdue_now
+
+    @staticmethod
     def resolve_rating_url(obj) -> str:
         from tandem.desk import links
 

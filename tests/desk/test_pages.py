@@ -176,3 +176,25 @@ def test_desk_pages_speak_spanish_and_german(browser_as, person, ticket):
         agent.language = language
         agent.save(update_fields=["language"])
         assert words in client.get(f"{BASE}/tickets/{ticket.id}/").content.decode()
+
+
+def test_ticket_page_query_count_does_not_grow_with_the_conversation(
+    browser_as, admin, ticket, django_assert_max_num_queries
+):
+    from tandem.desk import actions
+
+    client = browser_as("agent")
+
+    def page():
+        return client.get(f"{BASE}/tickets/{ticket.id}/")
+
+    actions.do_send_thread(actor=admin, ticket=ticket, action="reply", content="first")
+    actions.do_add_comment(actor=admin, ticket=ticket, content="first")
+    page()
+    with django_assert_max_num_queries(25) as few:
+        page()
+    for i in range(8):
+        actions.do_send_thread(actor=admin, ticket=ticket, action="reply", content=f"r{i}")
+        actions.do_add_comment(actor=admin, ticket=ticket, content=f"c{i}", is_public=i % 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "r7" in page().content.decode()

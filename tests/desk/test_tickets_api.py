@@ -207,3 +207,10 @@ def test_stats_for_a_contact_and_an_account(desk, admin, make_ticket):
         assert stats["avg_first_response_seconds"] is not None
         assert stats["avg_resolution_seconds"] is not None
     problem(desk("agent").get("/api/desk/v1/stats"), 400)
+
+
+def test_overdue_the_moment_the_due_date_passes(desk, ticket):
+    Ticket.objects.filter(pk=ticket.pk).update(due_date=timezone.now() - timedelta(seconds=1))
+    assert desk("agent").get(f"{T}/{ticket.id}").json()["is_overdue"] is True
+    Ticket.objects.filter(pk=ticket.pk).update(status="Closed", is_open=False)
+    assert desk("agent").get(f"{T}/{ticket.id}").json()["is_overdue"] is False

@@ -155,6 +155,13 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"#{self.number} {self.subject}"
 
+    @property
+    def overdue_now(self) -> bool:
+        """Overdue the moment the due date passes, even before the SLA sweep records it."""
+        if self.is_overdue:
+            return True
+        return bool(self.is_open and self.due_date and self.due_date <= timezone.now())
+
     def sync_flags(self) -> None:
         self.is_open = self.status != self.Status.CLOSED
         self.is_high_priority = self.priority in (self.Priority.HIGH, self.Priority.URGENT)

@@ -30,7 +30,7 @@ SORT_LABELS = [
 ]
 PAGE_SIZE = 50
 LIST_COLUMNS = [
-    "id", "number", "subject", "status", "priority", "email", "due_date", "is_overdue",
+    "id", "number", "subject", "status", "priority", "email", "due_date", "is_overdue", "is_open",
     "is_escalated", "portal_id", "contact__first_name", "contact__last_name",
     "department__name", "assignee__user__name", "assignee__user__email",
 ]  # fmt: skip
