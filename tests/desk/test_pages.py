@@ -198,3 +198,30 @@ def test_ticket_page_query_count_does_not_grow_with_the_conversation(
         actions.do_add_comment(actor=admin, ticket=ticket, content=f"c{i}", is_public=i % 2)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "r7" in page().content.decode()
+
+
+def test_setup_departments_agents_sla_and_fields(browser_as, department, agent_of):
+    client = browser_as("admin")
+    url = f"{BASE}/setup/"
+    client.post(url, {"op": "add_department", "name": "Sales"})
+    sales = department("Sales")
+    client.post(url, {"op": "rename_department", "department_id": sales.id, "name": "Presales"})
+    assert department("Presales").id == sales.id
+    client.post(url, {"op": "delete_department", "department_id": sales.id})
+    light = agent_of("light@acme.test")
+    client.post(url, {"op": "agent", "agent_id": light.id, "role": "agent",
+                      "department_ids": [department("Billing").id]})  # fmt: skip
+    light.refresh_from_db()
+    assert light.role == "agent" and [d.name for d in light.departments.all()] == ["Billing"]
+    client.post(url, {"op": "agent_state", "agent_id": light.id, "active": "0"})
+    light.refresh_from_db()
+    assert light.state == "deactivated"
+    support = department("Support")
+    client.post(url, {"op": "sla", "department_id": support.id, "resolution_High": "6",
+                      "response_High": "1", "escalate_after_hours": "2"})  # fmt: skip
+    assert support.sla.resolution_hours == {"High": 6.0} and support.sla.escalate_after_hours == 2
+    client.post(url, {"op": "add_field", "label": "Region", "type": "picklist",
+                      "choices": "EU, US"})  # fmt: skip
+    from tandem.desk.models import TicketField
+
+    assert TicketField.objects.get(name="region").choices == ["EU", "US"]

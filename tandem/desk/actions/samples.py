@@ -60,6 +60,7 @@ def do_seed_samples(
     agents = list(Agent.objects.filter(portal=portal, state="active").select_related("user"))
     repliers = [a for a in agents if a.can_reply]
     policies = {p.department_id: p for p in SlaPolicy.objects.filter(department__portal=portal)}
+    has_plan = portal.ticket_fields.filter(name="plan").exists()
     made_accounts = Account.objects.bulk_create(
         Account(portal=portal, account_name=name, website=site, email=f"info@{site}")
         for name, site in accounts
@@ -95,7 +96,7 @@ def do_seed_samples(
             email=contact.email,
             created_at=created,
             updated_at=created,
-            cf={},
+            cf={"plan": rng.choice(["Free", "Pro"])} if has_plan else {},
         )
         policy = policies.get(t.department.id)
         if policy and policy.hours("resolution", t.priority):

@@ -29,6 +29,24 @@ def _handle(request, op: str):
             portal=portal,
             name=post.get("name", ""),
         )
+    if op in ("rename_department", "delete_department"):
+        department = queries.department_for(portal, post.get("department_id"))
+        if op == "delete_department":
+            return attempt(
+                request,
+                actions.do_delete_department,
+                success=_("Removed."),
+                actor=me,
+                department=department,
+            )
+        return attempt(
+            request,
+            actions.do_rename_department,
+            success=_("Saved."),
+            actor=me,
+            department=department,
+            name=post.get("name", ""),
+        )
     if op == "invite":
         return attempt(
             request,
