@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from tandem.desk.models import Agent, Attachment, Ticket
 from tandem.web.errors import Problem
@@ -152,28 +152,51 @@ def attachment_for(agent: Agent, attachment_id) -> Attachment:
     return attachment
 
 
+STATS_SQL = """
+    SELECT COUNT(*),
+           COUNT(*) FILTER (WHERE is_open),
+           COUNT(*) FILTER (WHERE is_overdue AND is_open),
+           COUNT(*) FILTER (WHERE status = 'Closed'),
+           AVG(first_response_seconds),
+           AVG(resolution_seconds),
+           COUNT(*) FILTER (WHERE rating = 'good'),
+           COUNT(*) FILTER (WHERE rating = 'okay'),
+           COUNT(*) FILTER (WHERE rating = 'bad')
+    FROM desk_ticket
+    WHERE {customer} = %s AND +portal_id = %s {departments}
+"""
+
+
 def stats(agent: Agent, *, contact_id=None, account_id=None) -> dict:
-    """Ticket figures for one contact or account: one aggregate over an indexed range."""
-    if contact_id in (None, "") and account_id in (None, ""):
+    """Ticket figures for one contact or account, from one covering index (desk_t_*_s).
+
+    Plain SQL on purpose: building this aggregate through the ORM costs ~2 ms of Python,
+    the query itself ~0.1 ms. `+portal_id` keeps the planner on the customer's index while
+    still refusing another portal's customer (portable: SQLite and PostgreSQL)."""
+    from django.db import connection
+
+    if contact_id not in (None, ""):
+        customer, value = "contact_id", _int(contact_id, "contact_id")
+    elif account_id not in (None, ""):
+        customer, value = "account_id", _int(account_id, "account_id")
+    else:
         raise Problem.invalid({"contact_id": ["Give contact_id or account_id."]})
-    departments = None if agent.is_admin else agent.department_ids()
-    qs = _customer_scoped(
-        agent.portal_id, departments, {"contact_id": contact_id, "account_id": account_id}
-    )
-    if account_id not in (None, "") and contact_id not in (None, ""):
-        qs = qs.filter(account_id=_int(account_id, "account_id"))
-    row = qs.aggregate(
-        total=Count("id"),
-        open=Count("id", filter=Q(is_open=True)),
-        overdue=Count("id", filter=Q(is_overdue=True, is_open=True)),
-        closed=Count("id", filter=Q(status=Ticket.Status.CLOSED)),
-        avg_first_response_seconds=Avg("first_response_seconds"),
-        avg_resolution_seconds=Avg("resolution_seconds"),
-        good=Count("id", filter=Q(rating="good")),
-        okay=Count("id", filter=Q(rating="okay")),
-        bad=Count("id", filter=Q(rating="bad")),
-    )
-    for key in ("avg_first_response_seconds", "avg_resolution_seconds"):
-        row[key] = round(row[key]) if row[key] is not None else None
-    row["ratings"] = {k: row.pop(k) for k in ("good", "okay", "bad")}
-    return row
+    params: list = [value, agent.portal_id]
+    departments = ""
+    if not agent.is_admin:
+        ids = sorted(agent.department_ids()) or [0]
+        departments = f"AND department_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    with connection.cursor() as cursor:
+        cursor.execute(STATS_SQL.format(customer=customer, departments=departments), params)
+        row = cursor.fetchone()
+    total, open_, overdue, closed, avg_first, avg_resolution, good, okay, bad = row
+    return {
+        "total": total,
+        "open": open_,
+        "overdue": overdue,
+        "closed": closed,
+        "avg_first_response_seconds": round(avg_first) if avg_first is not None else None,
+        "avg_resolution_seconds": round(avg_resolution) if avg_resolution is not None else None,
+        "ratings": {"good": good, "okay": okay, "bad": bad},
+    }
