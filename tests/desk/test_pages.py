@@ -225,3 +225,21 @@ def test_setup_departments_agents_sla_and_fields(browser_as, department, agent_o
     from tandem.desk.models import TicketField
 
     assert TicketField.objects.get(name="region").choices == ["EU", "US"]
+
+
+def test_reply_with_an_attachment_from_the_page(
+    browser_as, ticket, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = browser_as("agent")
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"{BASE}/tickets/{ticket.id}/send/",
+            {"action": "reply", "content": "See attached", "files": [upload]},
+        )
+    [message] = mail.outbox
+    assert message.attachments[0][0] == "report.pdf"
+    page = client.get(f"{BASE}/tickets/{ticket.id}/").content.decode()
+    assert "report.pdf" in page

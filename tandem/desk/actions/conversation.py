@@ -56,9 +56,17 @@ def _thread_refs(ticket: Ticket) -> tuple[str, str]:
 
 @transaction.atomic
 def do_send_thread(
-    *, actor, ticket: Ticket, action: str, to=(), cc=(), content: str, origin: str = DESK
+    *,
+    actor,
+    ticket: Ticket,
+    action: str,
+    to=(),
+    cc=(),
+    content: str,
+    uploads=(),
+    origin: str = DESK,
 ) -> Thread:
-    """Reply, Reply all or Forward: a real email, sent after commit."""
+    """Reply, Reply all or Forward: a real email, sent after commit, with `uploads` attached."""
     agent = me(ticket.portal_id, actor)
     require_can_work(agent, ticket)
     if action not in ("reply", "reply_all", "forward"):
@@ -95,6 +103,8 @@ def do_send_thread(
     if action != "forward" and ticket.first_response_at is None:
         changes["first_response_at"] = now
         ticket.first_response_seconds = int((now - ticket.created_at).total_seconds())
+    for upload in uploads:
+        store_attachment(ticket, upload, user=user_of(agent), thread=thread)
     event(ticket, "forwarded" if action == "forward" else "replied", actor=agent)
     if changes:
         apply_changes(ticket, changes, actor=agent, origin=origin)

@@ -88,6 +88,7 @@ def send(request, ticket_id: int):
         to=request.POST.get("to", ""),
         cc=request.POST.get("cc", ""),
         content=request.POST.get("content", ""),
+        uploads=request.FILES.getlist("files"),
     )
     return redirect(_url(request, ticket.pk))
 
