@@ -88,7 +88,7 @@ class Agent(models.Model):
     def department_ids(self) -> set[int]:
         # Cached per object: role checks ask many times per request.
         if not hasattr(self, "_department_ids"):
-            self._department_ids = {d.id for d in self.departments.all()}
+            self._department_ids = set(self.departments.values_list("id", flat=True))
         return self._department_ids
 
     def can_see_department(self, department_id: int | None) -> bool:

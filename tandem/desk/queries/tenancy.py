@@ -38,7 +38,8 @@ def membership(user, tenant_id: int | None, slug: str | None) -> Membership | No
         agents = agents.filter(portal_id=tenant_id)
     if slug is not None:
         agents = agents.filter(portal__slug=slug)
-    agent = agents.prefetch_related("departments").first()
+    # Departments are read only when a role check needs them (Agent.department_ids).
+    agent = agents.first()
     return _membership(agent) if agent else None
 
 
