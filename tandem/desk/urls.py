@@ -5,6 +5,7 @@ from tandem.desk.views import customers, home, products, public, setup, ticket_p
 app_name = "desk"
 urlpatterns = [
     path("c/<str:token>/", public.customer_ticket, name="customer_ticket"),
+    path("c/<str:token>/files/<int:attachment_id>/", public.customer_file, name="customer_file"),
     path("rate/<str:token>/", public.rate, name="rate"),
     path("invitation/<str:token>/", public.invitation, name="invitation"),
     path("portals/new/", home.new_portal, name="new_portal"),

@@ -55,3 +55,22 @@ def test_a_customer_reply_reopens_a_closed_ticket(admin, ticket):
     actions.file_customer_reply(ticket=ticket, content="It broke again")
     ticket.refresh_from_db()
     assert ticket.status == "Open" and ticket.closed_at is None
+
+
+def test_customer_downloads_emailed_files_but_not_internal_ones(admin, ticket):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    emailed = actions.do_send_thread(
+        actor=admin, ticket=ticket, action="reply", content="Here",
+        uploads=[SimpleUploadedFile("guide.pdf", b"%PDF-1.4 guide")],
+    )  # fmt: skip
+    internal = actions.do_attach(
+        actor=admin, ticket=ticket, upload=SimpleUploadedFile("notes.txt", b"internal notes")
+    )
+    token = links.customer_token(ticket)
+    client = Client()
+    page = client.get(f"/desk/c/{token}/").content.decode()
+    assert "guide.pdf" in page and "notes.txt" not in page
+    file_id = emailed.attachments.get().id
+    assert client.get(f"/desk/c/{token}/files/{file_id}/").status_code == 200
+    assert client.get(f"/desk/c/{token}/files/{internal.id}/").status_code == 404

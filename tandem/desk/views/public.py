@@ -37,8 +37,30 @@ def customer_ticket(request, token: str):
         [*queries.threads_of(ticket), *queries.comments_of(ticket, public_only=True)],
         key=lambda e: e.created_at,
     )
-    context = {"ticket": ticket, "entries": entries, "error": error}
+    files = ticket.attachments.filter(thread__isnull=True, uploaded_by__isnull=True)
+    context = {"ticket": ticket, "entries": entries, "error": error, "files": files, "token": token}
     return render(request, "desk/public/ticket.html", context)
+
+
+def customer_file(request, token: str, attachment_id: int):
+    """A file the customer may have: one emailed with a reply, or one they sent themselves."""
+    from django.db.models import Q
+    from django.http import FileResponse
+
+    ticket = _ticket(token, links.CUSTOMER_SALT)
+    attachment = (
+        ticket.attachments.filter(Q(thread__isnull=False) | Q(uploaded_by__isnull=True))
+        .filter(pk=attachment_id)
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such file on this ticket.")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
 
 
 @require_http_methods(["GET", "POST"])
