@@ -99,6 +99,27 @@ def delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+@every(300, name="desk.resend_unsent")
+@task()
+def resend_unsent() -> int:
+    """Retry emails whose sending failed (SMTP down, worker killed): a thread stays unsent
+    until a send succeeds, and sending is idempotent, so re-enqueueing is safe."""
+    from datetime import timedelta
+
+    from tandem.desk.models import Thread
+
+    now = timezone.now()
+    stuck = Thread.objects.filter(
+        sent_at__isnull=True,
+        created_at__lt=now - timedelta(minutes=2),
+        created_at__gt=now - timedelta(days=2),
+    ).exclude(action=Thread.Action.INCOMING)
+    ids = list(stuck.values_list("pk", flat=True)[:200])
+    for pk in ids:
+        send_thread_email.enqueue(pk)
+    return len(ids)
+
+
 @every(60, name="desk.sla_sweep")
 @task()
 def sla_sweep() -> dict:

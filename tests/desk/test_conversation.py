@@ -146,3 +146,18 @@ def test_attachment_download_only_for_those_who_see_the_ticket(desk, billing_tic
     assert str(settings.MEDIA_ROOT) in Attachment.objects.get().file.path
     problem(desk("agent").get(att["url"]), 404)
     problem(desk("light").get(f"{T}/{billing_ticket.id}/attachments"), 404)
+
+
+def test_an_email_that_failed_is_sent_again(admin, ticket, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.desk import actions, tasks
+
+    thread = actions.do_send_thread(actor=admin, ticket=ticket, action="reply", content="Hi")
+    Thread.objects.filter(pk=thread.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert not mail.outbox  # never committed in this test, so never sent: like a failure
+    assert tasks.resend_unsent.call() == 1
+    assert len(mail.outbox) == 1
+    assert tasks.resend_unsent.call() == 0
