@@ -8,8 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.desk.actions._base import DESK, me, record_change, require_admin
-from tandem.desk.models import Account, Agent, Contact, Department, Portal, Product
+from tandem.desk.actions._base import DESK, bump, me, record_change, require_admin
+from tandem.desk.models import (
+    Account,
+    Agent,
+    Change,
+    Contact,
+    Department,
+    Portal,
+    Product,
+    Ticket,
+)
 from tandem.web.errors import Problem
 
 CONTACT_FIELDS = ("first_name", "last_name", "email", "secondary_email", "phone", "mobile")
@@ -141,6 +150,16 @@ def do_delete_customer(*, actor, obj, origin: str = DESK) -> None:
         require_admin(agent, "delete products")
     else:
         _can_edit_customers(agent)
-    pk = obj.pk
+    pk, portal_id = obj.pk, obj.portal_id
+    # Their tickets lose the link (SET NULL): that is a change to each ticket, logged too.
+    field = f"{entity}_id"
+    ticket_ids = list(Ticket.objects.filter(**{field: pk}).values_list("pk", flat=True))
     obj.delete()
-    record_change(obj.portal_id, entity, pk, "delete", [], origin)
+    record_change(portal_id, entity, pk, "delete", [], origin)
+    if ticket_ids:
+        last = bump(portal_id, "last_change_seq", len(ticket_ids))
+        Change.objects.bulk_create(
+            Change(portal_id=portal_id, seq=last - len(ticket_ids) + 1 + i, entity="ticket",
+                   entity_id=tid, op="update", fields=[field], origin=origin)
+            for i, tid in enumerate(ticket_ids)
+        )  # fmt: skip
