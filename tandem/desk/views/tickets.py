@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -36,6 +39,37 @@ LIST_COLUMNS = [
 ]  # fmt: skip
 
 
+def rows_html(rows, ticket_url: str) -> str:
+    """The table rows, built in Python: with 50 rows and 8 columns the template engine's
+    per-variable lookups were most of the page's time (the list is the hot page)."""
+    statuses, priorities = dict(Ticket.Status.choices), dict(Ticket.Priority.choices)
+    overdue = format_html('<span class="badge text-bg-danger">{}</span>', _("Overdue"))
+    escalated = format_html('<span class="badge text-bg-warning">{}</span>', _("Escalated"))
+    return format_html_join(
+        "\n",
+        '<tr data-ticket="{}"><td>{}</td><td><a href="{}{}/">{}</a> {}{}</td><td>{}</td>'
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                t.id,
+                t.number,
+                ticket_url,
+                t.id,
+                t.subject,
+                overdue if t.overdue_now else "",
+                escalated if t.is_escalated else "",
+                (t.contact.name if t.contact else "") or t.email,
+                statuses[t.status],
+                priorities[t.priority],
+                t.department.name,
+                t.assignee.user.display_name if t.assignee else "—",
+                date_format(localtime(t.due_date), "SHORT_DATETIME_FORMAT") if t.due_date else "—",
+            )
+            for t in rows
+        ),
+    )
+
+
 @desk_view
 def ticket_list(request):
     me = request.member
@@ -60,15 +94,11 @@ def ticket_list(request):
         )
     except Problem as exc:
         rows, next_cursor, params["error"] = [], None, exc.detail
-    # Labels looked up once per page, not once per row: the list is the hot page.
-    statuses, priorities = dict(Ticket.Status.choices), dict(Ticket.Priority.choices)
-    for t in rows:
-        t.status_label, t.priority_label = statuses[t.status], priorities[t.priority]
     context = {
         "portal": me.portal,
         "me": me,
         "tickets": rows,
-        "ticket_url": reverse("desk:tickets", args=[me.portal.slug]),
+        "rows_html": rows_html(rows, reverse("desk:tickets", args=[me.portal.slug])),
         "next_cursor": next_cursor,
         "params": params,
         "views": VIEW_LABELS,
