@@ -243,3 +243,10 @@ def test_reply_with_an_attachment_from_the_page(
     assert message.attachments[0][0] == "report.pdf"
     page = client.get(f"{BASE}/tickets/{ticket.id}/").content.decode()
     assert "report.pdf" in page
+
+
+def test_ticket_list_escapes_what_customers_write(browser_as, make_ticket):
+    make_ticket("<script>alert(1)</script>", contact={"last_name": "<b>x</b>", "email": "x@y.z"})
+    page = browser_as("agent").get(f"{BASE}/tickets/").content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<b>x</b>" not in page
