@@ -118,8 +118,10 @@ class Ticket(models.Model):
             # Partial indexes for the flag views: small, and usable however rare the flag is.
             models.Index(
                 fields=["portal", "id"],
-                condition=Q(is_overdue=True, is_open=True),
-                name="desk_t_overdue_p",
+                # Closing clears is_overdue, so the flag alone means "open and overdue"; a
+                # condition on is_open too would let SQLite prefer the Open index and walk it.
+                condition=Q(is_overdue=True),
+                name="desk_t_overdue2_p",
             ),
             models.Index(
                 fields=["portal", "id"], condition=Q(is_escalated=True), name="desk_t_escalated_p"

@@ -10,7 +10,7 @@ from tandem.web.errors import Problem
 VIEWS = {
     "all": Q(),
     "open": Q(is_open=True),
-    "overdue": Q(is_overdue=True, is_open=True),
+    "overdue": Q(is_overdue=True),  # cleared when a ticket closes
     "closed": Q(status=Ticket.Status.CLOSED),
     "escalated": Q(is_escalated=True),
     "high_priority": Q(is_high_priority=True),
