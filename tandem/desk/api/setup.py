@@ -144,3 +144,15 @@ def add_ticket_field(request, body: TicketFieldIn):
         actor=request.member, portal=request.member.portal, **body.model_dump()
     )
     return Status(201, field)
+
+
+@router.delete("/ticket-fields/{field_id}", response={204: None}, tags=["Setup"])
+def delete_ticket_field(request, field_id: int):
+    """Remove a custom field; values already on tickets stay in their history."""
+    from tandem.web.errors import Problem
+
+    field = queries.ticket_fields(request.member.portal).filter(pk=field_id).first()
+    if field is None:
+        raise Problem(404, "No such ticket field in this portal.")
+    actions.do_delete_ticket_field(actor=request.member, field=field)
+    return Status(204, None)
