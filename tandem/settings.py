@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tandem.web.middleware.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"

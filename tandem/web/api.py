@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import json
 import logging
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from pydantic import create_model
 
 from tandem.web.errors import Problem
+from tandem.web.pagination import (  # noqa: F401  (re-exported: the APIs' one import)
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    decode_cursor,
+    encode_cursor,
+    keyset_page,
+    parse_limit,
+)
 
 log = logging.getLogger("tandem.api")
-
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 
 
 def problem_response(
@@ -136,7 +136,7 @@ def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     return problem_response(404, f"There is no API endpoint at {request.path}.")
 
 
-# ---- cursor pagination -------------------------------------------------------------------
+# ---- cursor pagination (the keyset machinery is in pagination.py) ------------------------
 
 
 class PageInfo(Schema):
@@ -149,93 +149,6 @@ def page_of(item: type[Schema]) -> type[Schema]:
     return create_model(
         f"{item.__name__}Page", __base__=Schema, data=(list[item], ...), info=(PageInfo, ...)
     )
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return {"dt": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"d": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"dec": str(value)}
-    return value
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "dt" in value:
-            return dt.datetime.fromisoformat(value["dt"])
-        if "d" in value:
-            return dt.date.fromisoformat(value["d"])
-        if "dec" in value:
-            return Decimal(value["dec"])
-        raise ValueError("unknown cursor value")
-    return value
-
-
-def encode_cursor(values: list[Any]) -> str:
-    raw = json.dumps([_encode(v) for v in values], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, size: int) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != size:
-            raise ValueError("wrong size")
-        return [_decode(v) for v in values]
-    except (ValueError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
-        raise Problem(
-            400, "The cursor is not one this API gave out.", {"cursor": ["Invalid cursor."]}
-        ) from None
-
-
-def parse_limit(raw: Any) -> int:
-    if raw in (None, ""):
-        return DEFAULT_LIMIT
-    try:
-        limit = int(raw)
-    except (TypeError, ValueError):
-        limit = 0
-    if not 1 <= limit <= MAX_LIMIT:
-        raise Problem(
-            400, f"limit must be between 1 and {MAX_LIMIT}.", {"limit": [f"Use 1 to {MAX_LIMIT}."]}
-        )
-    return limit
-
-
-def keyset_page(
-    qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, limit: int
-) -> tuple[list, str | None]:
-    """One page of `qs` ordered by `order` (the last field must be unique, e.g. "-id"), after
-    `cursor`. Keyset pagination: page N costs as little as page 1 at any depth."""
-    fields = [f.lstrip("-") for f in order]
-    qs = qs.order_by(*order)
-    if cursor:
-        values = decode_cursor(cursor, len(fields))
-        after = Q()
-        # (a, b, c) > (x, y, z) lexicographically, honouring each field's direction.
-        for i, field in enumerate(fields):
-            op = "lt" if order[i].startswith("-") else "gt"
-            clause = Q(**{f"{field}__{op}": values[i]})
-            for j in range(i):
-                clause &= Q(**{fields[j]: values[j]})
-            after |= clause
-        qs = qs.filter(after)
-    rows = list(qs[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([_attr(last, f) for f in fields])
-    return rows, next_cursor
-
-
-def _attr(obj: Any, path: str) -> Any:
-    for part in path.split("__"):
-        obj = getattr(obj, part)
-    return obj
 
 
 def paginate(request: HttpRequest, qs: QuerySet, *, order: tuple[str, ...] = ("-id",)) -> dict:

@@ -15,6 +15,7 @@ class Problem(Exception):
         403: "Forbidden",
         404: "Not found",
         409: "Conflict",
+        405: "Method not allowed",
         413: "Payload too large",
         422: "Unprocessable",
     }

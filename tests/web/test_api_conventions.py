@@ -166,3 +166,20 @@ def test_oversized_body_is_a_413_problem(api, settings):
     admin = api("admin@acme.test", portal="acme-support")
     body = is_problem(admin.post("/api/desk/v1/departments", {"name": "x" * 5000}), 413)
     assert "larger" in body["detail"]
+
+
+def test_wrong_method_is_a_405_problem(api):
+    admin = api("admin@acme.test", portal="acme-support")
+    body = is_problem(admin.put("/api/desk/v1/departments", {"name": "x"}), 405)
+    assert "PUT" in body["detail"]
+
+
+def test_form_help_text_is_escaped(rf):
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Evil(forms.Form):
+        name = forms.CharField(help_text="<img src=x onerror=alert(1)>")
+
+    html = render_to_string("web/form_fields.html", {"form": Evil()})
+    assert "<img src=x" not in html and "&lt;img" in html

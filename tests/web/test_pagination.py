@@ -43,3 +43,39 @@ def test_users_list_is_paginated_and_scoped(api, django_assert_max_num_queries):
     rest = admin.get(f"/api/crm/v1/users?limit=2&cursor={body['info']['next_cursor']}").json()
     emails = {u["email"] for u in body["data"] + rest["data"]}
     assert emails == {"admin@acme.test", "agent@acme.test", "light@acme.test", "sales@acme.test"}
+
+
+def test_tampered_cursors_are_400_not_500(api):
+    from tandem.web.pagination import encode_cursor
+
+    admin = api("admin@acme.test", portal="acme-support")
+    for values in (["abc"], [[1]], [None], ["Support", "abc"], [None, None], ["a", 2**70], [{}, 1]):
+        response = admin.get(f"/api/desk/v1/departments?cursor={encode_cursor(values)}")
+        assert response.status_code == 400, (values, response.content)
+        assert "cursor" in response.json()["errors"]
+
+
+def test_nullable_sort_field_pages_through_nulls_last(person):
+    from tandem.identity import tenants, tokens
+    from tandem.identity.models import ApiToken
+    from tandem.web.pagination import keyset_page
+
+    admin = person("admin@acme.test")
+    org = tenants.membership(admin, "crm", slug="acme")
+    made = [
+        tokens.do_create_token(actor=admin, kind="crm", tenant_id=org.tenant_id)[0]
+        for _ in range(7)
+    ]
+    for i, token in enumerate(made[:4]):  # three tokens were never used: last_used_at is NULL
+        ApiToken.objects.filter(pk=token.pk).update(
+            last_used_at=token.created_at.replace(year=2020 + i)
+        )
+    for order in (("last_used_at", "id"), ("-last_used_at", "-id")):
+        seen, cursor = [], None
+        while True:
+            rows, cursor = keyset_page(ApiToken.objects.all(), order=order, cursor=cursor, limit=2)
+            seen += [row.pk for row in rows]
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(t.pk for t in made) and len(seen) == 7
+        assert all(ApiToken.objects.get(pk=pk).last_used_at is None for pk in seen[-3:])
