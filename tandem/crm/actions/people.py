@@ -21,6 +21,34 @@ def _require_manager(org: Org, actor) -> OrgUser:
     return member
 
 
+def _require_admin_for(me: OrgUser, profile: Profile) -> None:
+    """Only an administrator hands out the Administrator profile: a user who may merely manage
+    users must not be able to make anyone (an address of their own included) an administrator."""
+    if profile.is_administrator and not me.profile.is_administrator:
+        raise Problem(403, _("Only an administrator can assign the Administrator profile."))
+
+
+def _require_within_own(me: OrgUser, features: list, module_permissions: dict) -> None:
+    """A profile may grant only what the actor's own profile grants, unless they are an
+    administrator: managing users must not become a way to give oneself more permissions."""
+    own = me.profile
+    if own.is_administrator:
+        return
+    beyond = [str(Profile.FEATURES[f]) for f in features if f not in own.features]
+    for name, acts in module_permissions.items():
+        mine = own.module_permissions.get(name, ())
+        beyond += [f"{name}: {a}" for a in acts if a not in mine]
+    if beyond:
+        raise Problem(
+            403,
+            _(
+                "Only an administrator can grant permissions your own profile does not have "
+                "(%(perms)s)."
+            )
+            % {"perms": ", ".join(beyond)},
+        )
+
+
 def invitation_token(member: OrgUser) -> str:
     # Binding the membership's state stops a link from reviving a deactivated membership.
     return signing.dumps({"m": member.pk, "u": member.user_id}, salt=INVITE_SALT)
@@ -39,13 +67,14 @@ def do_invite_user(*, actor, org: Org, email: str, profile_id: int, name: str = 
     set when they activate; an existing person just accepts. The email goes out after commit."""
     from django.core.validators import validate_email
 
-    _require_manager(org, actor)
+    me = _require_manager(org, actor)
     email = normalize_email(email)
     try:
         validate_email(email)
     except Exception:
         raise Problem.invalid({"email": [_("Enter a valid email address.")]}) from None
     profile = _profile(org, profile_id)
+    _require_admin_for(me, profile)
     user = User.objects.filter(email=email).first() or User.objects.create_user(
         email, name=(name or "").strip()[:150]
     )
@@ -139,8 +168,14 @@ def do_reactivate_user(*, actor, org: Org, member: OrgUser) -> OrgUser:
 
 @transaction.atomic
 def do_change_profile(*, actor, org: Org, member: OrgUser, profile_id: int) -> OrgUser:
-    _require_manager(org, actor)
+    me = _require_manager(org, actor)
     profile = _profile(org, profile_id)
+    if not me.profile.is_administrator:
+        if member.pk == me.pk:
+            raise Problem(403, _("Only an administrator can change their own profile."))
+        if member.profile.is_administrator:
+            raise Problem(403, _("Only an administrator can change an administrator's profile."))
+    _require_admin_for(me, profile)
     demoted = member.profile.is_administrator and not profile.is_administrator
     if demoted and not _other_active_admins(org, member):
         raise Problem(409, _("An org keeps at least one active administrator."))
@@ -178,13 +213,14 @@ def _clean_permissions(org: Org, features, module_permissions) -> tuple[list, di
 def do_create_profile(
     *, actor, org: Org, name: str, features=None, module_permissions=None
 ) -> Profile:
-    _require_manager(org, actor)
+    me = _require_manager(org, actor)
     name = (name or "").strip()
     if not name:
         raise Problem.invalid({"name": [_("A profile needs a name.")]})
     if Profile.objects.filter(org=org, name=name).exists():
         raise Problem(409, _("There is already a profile %(n)s.") % {"n": name})
     features, perms = _clean_permissions(org, features, module_permissions)
+    _require_within_own(me, features, perms)
     return Profile.objects.create(org=org, name=name, features=features, module_permissions=perms)
 
 
@@ -192,7 +228,7 @@ def do_create_profile(
 def do_update_profile(
     *, actor, org: Org, profile: Profile, name=None, features=None, module_permissions=None
 ) -> Profile:
-    _require_manager(org, actor)
+    me = _require_manager(org, actor)
     if profile.is_administrator:
         raise Problem(409, _("The Administrator profile always has every permission."))
     if name is not None and name.strip() and name.strip() != profile.name:
@@ -204,6 +240,7 @@ def do_update_profile(
         profile.features if features is None else features,
         profile.module_permissions if module_permissions is None else module_permissions,
     )
+    _require_within_own(me, f, perms)
     profile.features, profile.module_permissions = f, perms
     profile.save()
     return profile
