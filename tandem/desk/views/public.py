@@ -10,8 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tandem.desk import actions, links, queries
-from tandem.desk.models import Ticket
+from tandem.desk.models import Thread, Ticket
 from tandem.web.errors import Problem
+
+# What the customer sees of the conversation: the emails sent to them and their own messages.
+# Forwards go to third parties (a supplier, a colleague) and stay internal, attachments included.
+CUSTOMER_ACTIONS = (Thread.Action.REPLY, Thread.Action.REPLY_ALL, Thread.Action.INCOMING)
 
 
 def _ticket(token: str, salt: str) -> Ticket:
@@ -34,7 +38,10 @@ def customer_ticket(request, token: str):
             return redirect(request.path)
         error = _("Write a reply first.")
     entries = sorted(
-        [*queries.threads_of(ticket), *queries.comments_of(ticket, public_only=True)],
+        [
+            *queries.threads_of(ticket).filter(action__in=CUSTOMER_ACTIONS),
+            *queries.comments_of(ticket, public_only=True),
+        ],
         key=lambda e: e.created_at,
     )
     files = ticket.attachments.filter(thread__isnull=True, uploaded_by__isnull=True)
@@ -43,13 +50,16 @@ def customer_ticket(request, token: str):
 
 
 def customer_file(request, token: str, attachment_id: int):
-    """A file the customer may have: one emailed with a reply, or one they sent themselves."""
+    """A file the customer may have: one emailed to them with a reply, or one they sent."""
     from django.db.models import Q
     from django.http import FileResponse
 
     ticket = _ticket(token, links.CUSTOMER_SALT)
     attachment = (
-        ticket.attachments.filter(Q(thread__isnull=False) | Q(uploaded_by__isnull=True))
+        ticket.attachments.filter(
+            Q(thread__action__in=CUSTOMER_ACTIONS)
+            | Q(thread__isnull=True, uploaded_by__isnull=True)
+        )
         .filter(pk=attachment_id)
         .first()
     )
