@@ -167,3 +167,22 @@ def test_fields_can_be_hidden_relabelled_and_reordered(admin_api):
     reordered = admin_api.put("/api/crm/v1/modules/Contacts/field-order", {"fields": new_order})
     assert [f["api_name"] for f in reordered.json()["fields"]][1:] == new_order
     problem(admin_api.put("/api/crm/v1/modules/Contacts/field-order", {"fields": names[:2]}), 400)
+
+
+def test_customize_modules_alone_does_not_add_or_delete_modules(sales_api, admin_api, acme, person):
+    """Contract §4: module and field structure is the Administrator profile's alone."""
+    from tandem.crm.models import OrgUser, Profile
+
+    designer = Profile.objects.create(
+        org=acme, name="Designer", features=["customize_modules"], module_permissions={}
+    )
+    OrgUser.objects.filter(org=acme, user=person("sales@acme.test")).update(profile=designer)
+    base = "/api/crm/v1/modules"
+    body = problem(sales_api.post(base, {"singular_label": "Pet", "plural_label": "Pets"}), 403)
+    assert "Administrator profile" in body["detail"]
+    problem(sales_api.post(f"{base}/Contacts/fields", {"label": "X", "type": "text"}), 403)
+    assert not acme.modules.filter(api_name="Pets").exists()
+    made = admin_api.post(base, {"singular_label": "Toy", "plural_label": "Toys"})
+    assert made.status_code == 201, made.content
+    problem(sales_api.delete(f"{base}/Toys"), 403)
+    assert acme.modules.filter(api_name="Toys").exists()

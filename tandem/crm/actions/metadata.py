@@ -34,6 +34,22 @@ def _require_customizer(org: Org, actor):
     return member
 
 
+def _require_administrator(org: Org, actor):
+    """Adding or removing modules and fields changes the org's data structure for everyone:
+    the contract (§4) keeps that to the Administrator profile, whatever else a profile allows.
+    Relabelling, hiding and reordering stay with "customize modules"."""
+    member = member_of(org, actor)
+    if not member.profile.is_administrator:
+        raise Problem(
+            403,
+            _(
+                "Only administrators (users with the Administrator profile) can add or delete "
+                "modules and fields."
+            ),
+        )
+    return member
+
+
 def _check_api_name(api_name: str, key: str) -> None:
     if not API_NAME.match(api_name or ""):
         raise Problem.invalid(
@@ -45,7 +61,7 @@ def _check_api_name(api_name: str, key: str) -> None:
 def do_create_module(
     *, actor, org: Org, singular_label: str, plural_label: str, api_name: str | None = None
 ) -> Module:
-    _require_customizer(org, actor)
+    _require_administrator(org, actor)
     singular, plural = (singular_label or "").strip(), (plural_label or "").strip()
     errors = {}
     if not singular:
@@ -101,7 +117,7 @@ def do_create_field(
     picklist_values: list[str] | None = None,
     lookup_module: str | None = None,
 ) -> Field:
-    _require_customizer(org, actor)
+    _require_administrator(org, actor)
     if not module.has_records:
         raise Problem(409, _("A web tab has no fields."))
     label = (label or "").strip()
@@ -186,7 +202,7 @@ def do_reorder_fields(*, actor, org: Org, module: Module, api_names: list[str]) 
 
 @transaction.atomic
 def do_delete_field(*, actor, org: Org, field: Field) -> None:
-    _require_customizer(org, actor)
+    _require_administrator(org, actor)
     if not field.is_custom or field.in_name:
         raise Problem(409, _("Only custom fields can be deleted."))
     field.delete()  # values stay in Record.data, unread: a field of that name starts empty
@@ -195,7 +211,7 @@ def do_delete_field(*, actor, org: Org, field: Field) -> None:
 @transaction.atomic
 def do_delete_module(*, actor, org: Org, module: Module) -> None:
     """Delete a custom module (with its records) or a web tab. Standard modules stay."""
-    _require_customizer(org, actor)
+    _require_administrator(org, actor)
     if module.kind == Module.Kind.STANDARD:
         raise Problem(409, _("Standard modules cannot be deleted."))
     if module.has_records:

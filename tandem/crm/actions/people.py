@@ -172,7 +172,7 @@ def do_change_profile(*, actor, org: Org, member: OrgUser, profile_id: int) -> O
     profile = _profile(org, profile_id)
     if not me.profile.is_administrator:
         if member.pk == me.pk:
-            raise Problem(403, _("Only an administrator can change their own profile."))
+            raise Problem(403, _("You cannot change your own profile; ask an administrator."))
         if member.profile.is_administrator:
             raise Problem(403, _("Only an administrator can change an administrator's profile."))
     _require_admin_for(me, profile)
