@@ -22,3 +22,66 @@ def test_the_customer_never_sees_forwards_or_their_files(admin, ticket):
     assert "supplier, please check" not in page and "cost.pdf" not in page
     file_id = forward.attachments.get().id
     assert client.get(f"/desk/c/{token}/files/{file_id}/").status_code == 404
+
+
+API = "/api/desk/v1"
+
+
+def test_sla_hours_must_be_finite_and_at_most_ten_years(desk, department, make_ticket):
+    support = department("Support")
+    url = f"{API}/departments/{support.id}/sla"
+    admin_api = desk("admin")
+    for bad in ({"resolution_hours": {"High": 10**12}},
+                {"resolution_hours": {"High": 1e12}},
+                {"first_response_hours": {"High": float("inf")}},
+                {"first_response_hours": {"High": "Infinity"}},
+                {"first_response_hours": {"High": "NaN"}},
+                {"resolution_hours": {"High": 0}},
+                {"escalate_after_hours": 10**12},
+                {"escalate_after_hours": -1}):  # fmt: skip
+        r = admin_api.put(url, bad)
+        assert r.status_code == 400, (bad, r.content)
+        assert set(r.json()["errors"]) == set(bad), bad
+    ok = {"resolution_hours": {"High": 87600}, "escalate_after_hours": 87600}
+    assert admin_api.put(url, ok).status_code == 200
+    ticket = make_ticket(priority="High")
+    assert (ticket.due_date - ticket.created_at).days == 3650
+
+
+def test_sla_form_refuses_odd_digits(admin, department, person):
+    from django.test import Client
+
+    support = department("Support")
+    client = Client()
+    client.force_login(person("admin@acme.test"))
+    url = f"/desk/{admin.portal.slug}/setup/"
+    r = client.post(url, {"op": "sla", "department_id": support.id, "resolution_High": "6",
+                          "escalate_after_hours": "²"})  # fmt: skip
+    assert r.status_code < 500
+    support.sla.refresh_from_db()
+    assert support.sla.escalate_after_hours == 24 and support.sla.resolution_hours["High"] == 24
+
+
+def test_one_broken_policy_does_not_stop_the_sweep(admin, department, make_ticket):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.desk.models import SlaPolicy, Ticket
+
+    actions.do_set_sla(
+        actor=admin, department=department("Billing"), first_response_hours={},
+        resolution_hours={"Medium": 1}, escalate_after_hours=1,
+    )  # fmt: skip
+    billing = make_ticket("Invoice", dept="Billing")
+    # Written before validation existed: hours no date can hold.
+    SlaPolicy.objects.filter(department=department("Support")).update(
+        escalate_after_hours=2**31 - 1
+    )
+    support = make_ticket("Printer", dept="Support")
+    Ticket.objects.filter(pk=support.pk).update(due_date=timezone.now() - timedelta(hours=1))
+    actions.do_sla_sweep(timezone.now() + timedelta(hours=1, minutes=1))
+    done = actions.do_sla_sweep(timezone.now() + timedelta(hours=3))
+    assert done["escalated"] >= 1
+    assert Ticket.objects.get(pk=billing.pk).is_escalated
+    assert Ticket.objects.get(pk=support.pk).is_overdue

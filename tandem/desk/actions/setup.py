@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 
 from django.core import signing
@@ -244,6 +245,9 @@ def do_generate_zsc_key(*, actor, portal: Portal) -> str:
     return raw
 
 
+MAX_SLA_HOURS = 87600  # ten years: beyond that a date overflows, and no promise means it
+
+
 def _hours(raw: dict | None, field: str) -> dict:
     clean = {}
     for priority, value in (raw or {}).items():
@@ -253,12 +257,30 @@ def _hours(raw: dict | None, field: str) -> dict:
             continue
         try:
             hours = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise Problem.invalid({field: [f"{priority}: hours must be a number."]}) from None
-        if hours <= 0:
-            raise Problem.invalid({field: [f"{priority}: hours must be more than 0."]})
+        if not math.isfinite(hours) or not 0 < hours <= MAX_SLA_HOURS:
+            raise Problem.invalid(
+                {field: [f"{priority}: hours must be more than 0 and at most {MAX_SLA_HOURS}."]}
+            )
         clean[priority] = hours
     return clean
+
+
+def _escalate_hours(value) -> int | None:
+    """Whole hours, 0 to MAX_SLA_HOURS; None or "" for no escalation by time."""
+    if value in (None, ""):
+        return None
+    error = Problem.invalid({"escalate_after_hours": [f"Whole hours from 0 to {MAX_SLA_HOURS}."]})
+    if isinstance(value, str):
+        if not (value.strip().isascii() and value.strip().isdigit()):
+            raise error
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise error
+    if not 0 <= value <= MAX_SLA_HOURS or value != int(value):  # NaN and ±inf fail the range
+        raise error
+    return int(value)
 
 
 @transaction.atomic
@@ -268,11 +290,10 @@ def do_set_sla(
     department: Department,
     first_response_hours: dict | None,
     resolution_hours: dict | None,
-    escalate_after_hours: int | None = None,
+    escalate_after_hours: int | str | None = None,
 ) -> SlaPolicy:
     require_admin(me(department.portal_id, actor), "change SLA policies")
-    if escalate_after_hours is not None and escalate_after_hours < 0:
-        raise Problem.invalid({"escalate_after_hours": ["Must be 0 or more."]})
+    escalate_after_hours = _escalate_hours(escalate_after_hours)
     policy, _ = SlaPolicy.objects.update_or_create(
         department=department,
         defaults={

@@ -3,6 +3,7 @@ department's policy. Run by a periodic task (tasks.sla_sweep), recorded as ticke
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -12,6 +13,8 @@ from tandem.desk.actions.tickets import apply_changes
 from tandem.desk.models import SlaPolicy, Ticket
 
 BATCH = 500
+
+logger = logging.getLogger(__name__)
 
 
 def _transition(ticket_id: int, flag: str, still_due) -> bool:
@@ -34,7 +37,7 @@ def do_sla_sweep(now=None) -> dict:
     )
     done = {"overdue": 0, "escalated": 0}
     for pk in overdue:
-        if _transition(pk, "is_overdue", lambda t: t.is_open and t.due_date and t.due_date <= now):
+        if _safely(pk, "is_overdue", lambda t: t.is_open and t.due_date and t.due_date <= now):
             done["overdue"] += 1
 
     # Each query below walks one partial index (see Ticket.Meta): cheap at any volume.
@@ -47,17 +50,29 @@ def do_sla_sweep(now=None) -> dict:
         ).values_list("pk", flat=True)[:BATCH]
     )
     for policy in SlaPolicy.objects.filter(escalate_after_hours__isnull=False):
-        candidates += Ticket.objects.filter(
-            department_id=policy.department_id,
-            is_open=True,
-            is_overdue=True,
-            is_escalated=False,
-            due_date__lte=now - timedelta(hours=policy.escalate_after_hours),
-        ).values_list("pk", flat=True)[:BATCH]
+        # One broken policy (say, hours no date can hold) must not stop the other portals.
+        try:
+            candidates += Ticket.objects.filter(
+                department_id=policy.department_id,
+                is_open=True,
+                is_overdue=True,
+                is_escalated=False,
+                due_date__lte=now - timedelta(hours=policy.escalate_after_hours),
+            ).values_list("pk", flat=True)[:BATCH]
+        except Exception:
+            logger.exception("SLA sweep: skipped the policy of department %s", policy.department_id)
     for pk in candidates:
-        if _transition(pk, "is_escalated", lambda t: _escalation_due(t, now)):
+        if _safely(pk, "is_escalated", lambda t: _escalation_due(t, now)):
             done["escalated"] += 1
     return done
+
+
+def _safely(ticket_id: int, flag: str, still_due) -> bool:
+    try:
+        return _transition(ticket_id, flag, still_due)
+    except Exception:
+        logger.exception("SLA sweep: skipped ticket %s (%s)", ticket_id, flag)
+        return False
 
 
 def _escalation_due(ticket: Ticket, now) -> bool:

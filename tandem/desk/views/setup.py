@@ -88,7 +88,7 @@ def _handle(request, op: str):
             department=queries.department_for(portal, post.get("department_id")),
             first_response_hours=_hours(post, "response"),
             resolution_hours=_hours(post, "resolution"),
-            escalate_after_hours=int(escalate) if escalate.isdigit() else None,
+            escalate_after_hours=escalate or None,
         )
     if op == "add_field":
         return attempt(
