@@ -90,3 +90,29 @@ def test_export_follows_the_list_view(client, person, acme):
     assert len(body) == ceos and all(r[title] == "CEO" for r in body)
     account = header.index("Account Name")
     assert all(r[account] and not r[account].isdigit() for r in body)
+
+
+def test_export_neutralizes_spreadsheet_formulas(client, person, acme):
+    """CSV injection: a cell a spreadsheet would run as a formula is exported as text."""
+    contacts = queries.module_for(acme, "Contacts")
+    record = Record.objects.filter(module=contacts).first()
+    evil = {
+        "First_Name": '=HYPERLINK("http://evil.test","x")',
+        "Last_Name": "+1+1",
+        "Title": "@SUM(A1)",
+        "Phone": "-2+3",
+        "Mobile": "\tcmd",
+        "Email": "\r=1",
+    }
+    Record.objects.filter(pk=record.pk).update(data={**record.data, **evil})
+    client.force_login(person("admin@acme.test"))
+    response = client.get("/crm/acme/m/Contacts/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header = rows[0]
+    [row] = [r for r in rows[1:] if r[0] == str(record.pk)]
+    labels = {f.api_name: f.label for f in contacts.fields.all()}
+    for api_name, value in evil.items():
+        assert row[header.index(labels[api_name])] == "'" + value
+    plain = [r for r in rows[1:] if r[0] != str(record.pk)]
+    last = header.index(labels["Last_Name"])
+    assert plain and all(not r[last].startswith("'") for r in plain)
