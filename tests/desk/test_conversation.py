@@ -105,7 +105,7 @@ def test_comments_private_and_public(desk, ticket):
     r = client.post(f"{T}/{ticket.id}/comments", {"content": "<i>internal</i>", "is_public": False})
     assert r.status_code == 201 and r.json()["is_public"] is False
     client.post(f"{T}/{ticket.id}/comments", {"content": "visible", "is_public": True})
-    assert [c["is_public"] for c in client.get(f"{T}/{ticket.id}/comments").json()] == [
+    assert [c["is_public"] for c in client.get(f"{T}/{ticket.id}/comments").json()["data"]] == [
         False, True]  # fmt: skip
     assert not mail.outbox
 

@@ -85,3 +85,22 @@ def test_one_broken_policy_does_not_stop_the_sweep(admin, department, make_ticke
     assert done["escalated"] >= 1
     assert Ticket.objects.get(pk=billing.pk).is_escalated
     assert Ticket.objects.get(pk=support.pk).is_overdue
+
+
+def test_conversation_lists_are_pages_oldest_first(desk, admin, ticket):
+    for n in range(3):
+        actions.do_send_thread(actor=admin, ticket=ticket, action="reply", content=f"r{n}")
+        actions.do_add_comment(actor=admin, ticket=ticket, content=f"c{n}")
+        actions.do_attach(
+            actor=admin, ticket=ticket, upload=SimpleUploadedFile(f"f{n}.txt", b"plain text")
+        )
+    client = desk("admin")
+    for kind in ("threads", "comments", "attachments"):
+        first = client.get(f"{API}/tickets/{ticket.id}/{kind}?limit=2").json()
+        assert len(first["data"]) == 2 and first["info"]["next_cursor"], kind
+        rest = client.get(
+            f"{API}/tickets/{ticket.id}/{kind}?limit=2&cursor={first['info']['next_cursor']}"
+        ).json()
+        ids = [row["id"] for row in first["data"] + rest["data"]]
+        assert len(ids) == 3 and ids == sorted(ids), kind
+        assert rest["info"]["next_cursor"] is None

@@ -7,13 +7,15 @@ from ninja.responses import Status
 
 from tandem.desk import actions, queries
 from tandem.desk.schemas import AttachmentOut, CommentIn, CommentOut, ThreadIn, ThreadOut
+from tandem.web.api import page_of, paginate
 
 router = Router(tags=["Conversation"])
 
 
-@router.get("/tickets/{ticket_id}/threads", response=list[ThreadOut])
+@router.get("/tickets/{ticket_id}/threads", response=page_of(ThreadOut))
 def list_threads(request, ticket_id: int):
-    return list(queries.threads_of(queries.ticket_for(request.member, ticket_id)))
+    ticket = queries.ticket_for(request.member, ticket_id)
+    return paginate(request, queries.threads_of(ticket), order=("id",))  # oldest first
 
 
 @router.post("/tickets/{ticket_id}/threads", response={201: ThreadOut})
@@ -24,9 +26,10 @@ def send_thread(request, ticket_id: int, body: ThreadIn):
     return Status(201, thread)
 
 
-@router.get("/tickets/{ticket_id}/comments", response=list[CommentOut])
+@router.get("/tickets/{ticket_id}/comments", response=page_of(CommentOut))
 def list_comments(request, ticket_id: int):
-    return list(queries.comments_of(queries.ticket_for(request.member, ticket_id)))
+    ticket = queries.ticket_for(request.member, ticket_id)
+    return paginate(request, queries.comments_of(ticket), order=("id",))  # oldest first
 
 
 @router.post("/tickets/{ticket_id}/comments", response={201: CommentOut})
@@ -35,9 +38,10 @@ def add_comment(request, ticket_id: int, body: CommentIn):
     return Status(201, actions.do_add_comment(actor=request.member, ticket=ticket, **body.dict()))
 
 
-@router.get("/tickets/{ticket_id}/attachments", response=list[AttachmentOut])
+@router.get("/tickets/{ticket_id}/attachments", response=page_of(AttachmentOut))
 def list_attachments(request, ticket_id: int):
-    return list(queries.attachments_of(queries.ticket_for(request.member, ticket_id)))
+    ticket = queries.ticket_for(request.member, ticket_id)
+    return paginate(request, queries.attachments_of(ticket), order=("id",))  # oldest first
 
 
 @router.post("/tickets/{ticket_id}/attachments", response={201: AttachmentOut})
