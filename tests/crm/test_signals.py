@@ -1,9 +1,11 @@
 """SalesSignals: assignment notifications, inbox, read state, settings, the live stream."""
 
+import asyncio
+
 from django.test import Client
 
 from tandem.crm import actions, hooks, queries
-from tandem.crm.models import Signal
+from tandem.crm.models import OrgUser, Signal
 from tandem.crm.views import signals as signal_views
 
 from .conftest import problem
@@ -140,3 +142,57 @@ def test_a_source_draws_actions_on_its_signals_detail(acme, person, client):
         assert "<button>Reply to 7</button>" in page and "Test source" in page
     finally:
         hooks.signal_sources.pop("test")
+
+
+async def _no_wait(_seconds):
+    return None
+
+
+def _drain(gen) -> list[str]:
+    async def run():
+        return [frame async for frame in gen]
+
+    return asyncio.run(run())
+
+
+def test_live_stream_ends_when_the_user_is_deactivated():
+    """S7: the ASGI stream re-checks membership every RECHECK_SECONDS and then ends."""
+
+    checks = iter([True, True, False])
+    polls = []
+
+    def poll(last):
+        polls.append(last)
+        return last, ""
+
+    frames = _drain(signal_views.live_events(7, poll, lambda: next(checks), sleep=_no_wait))
+    per_check = int(signal_views.RECHECK_SECONDS / signal_views.POLL_SECONDS)
+    assert len(polls) == 3 * per_check  # ended at the third check, not polling forever
+    assert frames[0].startswith("retry:") and polls[0] == 7
+
+
+def test_live_stream_ends_after_a_bounded_time():
+    now = [0.0]
+
+    def clock():
+        now[0] += 1.0
+        return now[0]
+
+    polls = []
+    _drain(
+        signal_views.live_events(
+            0,
+            lambda last: (polls.append(last), (last, ""))[1],
+            lambda: True,
+            clock=clock,
+            sleep=_no_wait,
+        )
+    )
+    assert 0 < len(polls) <= signal_views.ASGI_STREAM_SECONDS
+
+
+def test_still_listening_follows_the_membership(acme, person):
+    sales = person("sales@acme.test")
+    assert queries.still_listening(acme.id, sales.id)
+    OrgUser.objects.filter(org=acme, user=sales).update(state=OrgUser.State.DEACTIVATED)
+    assert not queries.still_listening(acme.id, sales.id)

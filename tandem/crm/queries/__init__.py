@@ -22,6 +22,7 @@ from tandem.crm.queries.signals import (
     signal_for,
     signals_after,
     signals_for,
+    still_listening,
     unread_count,
 )
 from tandem.crm.queries.tenancy import (
@@ -57,5 +58,6 @@ __all__ = [
     "signal_for",
     "signals_after",
     "signals_for",
+    "still_listening",
     "unread_count",
 ]

@@ -33,6 +33,13 @@ def signals_after(org_id: int, user_id: int, after: int) -> list[Signal]:
     )
 
 
+def still_listening(org_id: int, user_id: int) -> bool:
+    """Whether a live stream may go on: the person is still an active user of the org."""
+    return OrgUser.objects.filter(
+        org_id=org_id, user_id=user_id, state=OrgUser.State.ACTIVE, user__is_active=True
+    ).exists()
+
+
 def last_signal_id(org_id: int, user_id: int) -> int:
     last = (
         Signal.objects.filter(org_id=org_id, user_id=user_id)

@@ -30,6 +30,37 @@ log = logging.getLogger("tandem.crm.signals")
 POLL_SECONDS = 1.0
 WSGI_STREAM_SECONDS = 30
 KEEPALIVE_EVERY = 15
+# An open stream outlives what was true when it opened: every RECHECK_SECONDS it checks the
+# person is still an active user of the org (deactivated = the stream ends), and it ends after
+# ASGI_STREAM_SECONDS anyway; EventSource reconnects, through the view's access checks again.
+RECHECK_SECONDS = 15
+ASGI_STREAM_SECONDS = 600
+
+
+async def live_events(
+    after: int, poll, still_listening, *, clock=time.monotonic, sleep=asyncio.sleep
+):
+    """The ASGI stream's frames: poll(last) -> (last, frames) every POLL_SECONDS, a keep-alive
+    now and then; ends when still_listening() says no, or after ASGI_STREAM_SECONDS."""
+    last, since_beat, since_check = after, 0.0, 0.0
+    ends = clock() + ASGI_STREAM_SECONDS
+    yield "retry: 2000\n\n"
+    while clock() < ends:
+        # Off the one thread sync views share: many open pages polling must not queue
+        # behind each other or behind page views. Each pool thread keeps its connection.
+        last, frames = await sync_to_async(poll, thread_sensitive=False)(last)
+        if frames:
+            yield frames
+        await sleep(POLL_SECONDS)
+        since_beat += POLL_SECONDS
+        since_check += POLL_SECONDS
+        if since_check >= RECHECK_SECONDS:
+            since_check = 0.0
+            if not await sync_to_async(still_listening, thread_sensitive=False)():
+                return
+        if since_beat >= KEEPALIVE_EVERY:
+            since_beat = 0.0
+            yield ": keep-alive\n\n"
 
 
 @crm_view
@@ -114,21 +145,6 @@ def stream(request):
             return last, ""
         return new[-1].pk, _events(request, org, member, new)
 
-    async def live():
-        last, since_beat = after, 0.0
-        yield "retry: 2000\n\n"
-        while True:
-            # Off the one thread sync views share: many open pages polling must not queue
-            # behind each other or behind page views. Each pool thread keeps its connection.
-            last, frames = await sync_to_async(poll, thread_sensitive=False)(last)
-            if frames:
-                yield frames
-            await asyncio.sleep(POLL_SECONDS)
-            since_beat += POLL_SECONDS
-            if since_beat >= KEEPALIVE_EVERY:
-                since_beat = 0.0
-                yield ": keep-alive\n\n"
-
     def live_sync():
         last, ends = after, time.monotonic() + WSGI_STREAM_SECONDS
         yield "retry: 500\n\n"
@@ -145,7 +161,10 @@ def stream(request):
             yield frames or ": \n\n"
             time.sleep(POLL_SECONDS / 2)
 
-    body = live() if isinstance(request, ASGIRequest) else live_sync()
+    if isinstance(request, ASGIRequest):
+        body = live_events(after, poll, lambda: queries.still_listening(org.id, member.user_id))
+    else:
+        body = live_sync()
     response = StreamingHttpResponse(body, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events through as they come
