@@ -78,10 +78,27 @@ def _url_value(field: Field, value: Any) -> str:
     return text
 
 
+ID_MAX = 2**63 - 1  # a database id column: larger numbers overflow it (SQLite raises)
+
+
+def parse_id(raw: Any) -> int | None:
+    """An id sent by a person or script (form field, query string), or None when it is not a
+    positive whole number a database id column can hold."""
+    if isinstance(raw, bool):
+        return None
+    text = str(raw).strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= ID_MAX else None
+
+
 def _integer(field: Field, value: Any) -> int:
     if isinstance(value, bool):
         raise Invalid(_("Enter a whole number."))
     if isinstance(value, int):
+        if abs(value) > 2**53:
+            raise Invalid(_("Enter a whole number."))
         return value
     try:
         number = Decimal(str(value).strip())

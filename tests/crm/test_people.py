@@ -141,3 +141,19 @@ def test_ui_invite_and_deactivate(client, person, acme):
     assert OrgUser.objects.get(org=acme, user=agent).state == "deactivated"
     page = client.get("/crm/acme/setup/users/").content.decode()
     assert "ui@acme.test" in page and "Reactivate" in page
+
+
+def test_changing_a_profile_in_setup_with_a_bad_id_is_a_form_error(client, person, acme):
+    """C4: a tampered profile id is an error message on the page, never a 500."""
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    client.force_login(person("admin@acme.test"))
+    agent = person("agent@acme.test")
+    url = reverse("crm:setup_user_change", args=["acme", agent.id])
+    before = OrgUser.objects.get(org=acme, user=agent).profile_id
+    for bad in ("abc", "99999999999999999999999", "-3", "1.5"):
+        response = client.post(url, {"do": "profile", "profile_id": bad})
+        assert response.status_code == 302, bad
+        assert any("Choose a profile" in str(m) for m in get_messages(response.wsgi_request))
+    assert OrgUser.objects.get(org=acme, user=agent).profile_id == before

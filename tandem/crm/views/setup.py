@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from tandem.crm import actions, hooks, queries
 from tandem.crm.forms import FieldForm, InviteForm, ModuleForm, ProfileForm
 from tandem.crm.models import Profile
+from tandem.crm.values import parse_id
 from tandem.crm.views.common import crm_view, ui
 from tandem.web.errors import Problem
 
@@ -73,9 +74,10 @@ def user_change(request, user_id: int):
         actions.do_reactivate_user(actor=actor, org=org, member=target)
         messages.success(request, _("%(e)s reactivated.") % {"e": target.user.email})
     elif what == "profile":
-        actions.do_change_profile(
-            actor=actor, org=org, member=target, profile_id=int(request.POST.get("profile_id") or 0)
-        )
+        profile_id = parse_id(request.POST.get("profile_id") or "")
+        if profile_id is None:
+            raise Problem.invalid({"profile_id": [_("Choose a profile of this org.")]})
+        actions.do_change_profile(actor=actor, org=org, member=target, profile_id=profile_id)
         messages.success(request, _("Profile changed."))
     return redirect("crm:setup_users", org.slug)
 
