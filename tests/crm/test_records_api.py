@@ -242,3 +242,37 @@ def test_list_and_record_queries_are_pinned(admin_api, django_assert_max_num_que
         admin_api.get(f"{BASE}/Accounts/{account['id']}/related")
     with django_assert_max_num_queries(8):
         admin_api.get(f"{BASE}/Deals?limit=50")
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        (f"Owner={HUGE}", "Owner"),
+        ("Owner=abc", "Owner"),
+        (f"Account_Name={HUGE}", "Account_Name"),
+        ("Account_Name=x", "Account_Name"),
+    ],
+)
+def test_out_of_range_filters_are_400_with_the_field(admin_api, query, field):
+    """C5: ids too large for the database answer 400 naming the field, never a 500."""
+    body = problem(admin_api.get(f"{BASE}/Contacts?{query}"), 400)
+    assert field in body["errors"]
+
+
+def test_huge_numbers_in_integer_and_lookup_values_are_refused(admin_api):
+    made = admin_api.post(
+        f"{BASE}/modules/Leads/fields", {"label": "Seats", "type": "integer"}
+    ).json()
+    seats = made["api_name"]
+    body = problem(admin_api.get(f"{BASE}/Leads?{seats}={HUGE}"), 400)
+    assert seats in body["errors"]
+    body = problem(admin_api.post(f"{BASE}/Leads", {"Last_Name": "Big", seats: 10**30}), 400)
+    assert seats in body["errors"]
+    body = problem(
+        admin_api.post(f"{BASE}/Contacts", {"Last_Name": "X", "Account_Name": 10**30}), 400
+    )
+    assert "Account_Name" in body["errors"]
+    assert admin_api.get(f"{BASE}/Contacts/{HUGE}").status_code == 404

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tandem.crm.models import Field, Module, OrgUser, Record
 from tandem.crm.queries.metadata import fields_of, lookups_to
-from tandem.crm.values import PARSERS, Invalid
+from tandem.crm.values import PARSERS, Invalid, parse_id
 from tandem.identity.models import User
 from tandem.web.errors import Problem
 
@@ -47,10 +47,11 @@ def records_of(
     errors: dict[str, list[str]] = {}
     for name, raw in (filters or {}).items():
         if name == "Owner":
-            try:
-                qs = qs.filter(owner_id=int(raw))
-            except ValueError:
+            owner_id = parse_id(raw)
+            if owner_id is None:  # not a number, or too large for an id (SQLite overflows)
                 errors[name] = [_("Give the id of a user.")]
+            else:
+                qs = qs.filter(owner_id=owner_id)
             continue
         field = fields.get(name)
         if field is None:
@@ -100,10 +101,9 @@ def _sorted(qs: QuerySet, fields: dict[str, Field], sort: str | None):
 def record_for(member: OrgUser, module: Module, record_id: Any) -> Record:
     """One record of this module in this org; anything else is a 404."""
     can_view(member, module)
-    try:
-        record_id = int(record_id)
-    except (TypeError, ValueError):
-        raise Problem(404, _("No such record here.")) from None
+    record_id = parse_id(record_id)
+    if record_id is None:
+        raise Problem(404, _("No such record here."))
     record = (
         Record.objects.select_related("owner", "module")
         .filter(module=module, org_id=member.org_id, pk=record_id)
