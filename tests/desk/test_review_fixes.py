@@ -104,3 +104,23 @@ def test_conversation_lists_are_pages_oldest_first(desk, admin, ticket):
         ids = [row["id"] for row in first["data"] + rest["data"]]
         assert len(ids) == 3 and ids == sorted(ids), kind
         assert rest["info"]["next_cursor"] is None
+
+
+def test_ticket_search_with_unicode_digits_or_huge_numbers(desk, ticket):
+    client = desk("admin")
+    for q in ("²", "#²", "12²", "9" * 30):
+        r = client.get(f"{API}/tickets", data={"q": q})
+        assert r.status_code == 200, (q, r.content)
+        assert r.json()["data"] == []
+    found = client.get(f"{API}/tickets", data={"q": str(ticket.number)}).json()["data"]
+    assert [t["id"] for t in found] == [ticket.id]
+
+
+def test_stats_with_an_id_beyond_64_bits_is_a_400(desk):
+    client = desk("admin")
+    for field in ("contact_id", "account_id"):
+        r = client.get(f"{API}/stats", data={field: "99999999999999999999999"})
+        assert r.status_code == 400, r.content
+        assert field in r.json()["errors"]
+    r = client.get(f"{API}/tickets", data={"contact_id": "99999999999999999999999"})
+    assert r.status_code == 400

@@ -34,11 +34,17 @@ def visible_tickets(agent: Agent) -> QuerySet[Ticket]:
     return qs
 
 
+MAX_ID = 2**63 - 1  # a 64-bit integer column: beyond it SQLite raises OverflowError
+
+
 def _int(value, field: str) -> int:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         raise Problem.invalid({field: ["Give a number."]}) from None
+    if not -MAX_ID <= number <= MAX_ID:
+        raise Problem.invalid({field: ["This number is out of range."]})
+    return number
 
 
 def _customer_scoped(portal_id, departments, filters) -> QuerySet[Ticket] | None:
@@ -95,7 +101,9 @@ def narrow(qs, *, view: str = "all", q: str = "", email: str = "", **filters):
         qs = qs.filter(email=email.strip().lower())
     q = (q or "").strip().lstrip("#")
     if q:
-        qs = qs.filter(number=int(q)) if q.isdigit() else qs.filter(subject__icontains=q)
+        # "²".isdigit() is True, yet int("²") fails: only ASCII digits are a ticket number.
+        is_number = q.isascii() and q.isdigit() and int(q) <= MAX_ID
+        qs = qs.filter(number=int(q)) if is_number else qs.filter(subject__icontains=q)
     return qs
 
 
