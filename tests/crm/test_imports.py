@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -116,3 +117,43 @@ def test_export_neutralizes_spreadsheet_formulas(client, person, acme):
     plain = [r for r in rows[1:] if r[0] != str(record.pk)]
     last = header.index(labels["Last_Name"])
     assert plain and all(not r[last].startswith("'") for r in plain)
+
+
+def test_invalid_utf8_past_the_first_8kb_fails_the_job_and_removes_the_file(
+    client, person, acme, django_capture_on_commit_callbacks, immediate_tasks
+):
+    """C6: a bad byte the upload's sniffing did not see ends the job FAILED, not queued."""
+    client.force_login(person("admin@acme.test"))
+    good = "Last_Name,Email\n" + "".join(f"Row {i},row{i}@example.com\n" for i in range(600))
+    assert len(good) > 8192
+    file = SimpleUploadedFile(
+        "people.csv",
+        good.encode() + b"Bad \xff\xfe name,bad@example.com\n",
+        content_type="text/csv",
+    )
+    assert client.post("/crm/acme/m/Contacts/import/", {"file": file}).status_code == 302
+    job = ImportJob.objects.latest("id")
+    before = Record.objects.count()
+    job = _map_and_run(client, job, django_capture_on_commit_callbacks)
+    assert job.state == "failed" and job.finished_at is not None
+    assert "could not be read" in job.message
+    assert not Path(job.path).exists()
+    assert Record.objects.count() == before
+
+
+def test_an_unexpected_error_fails_the_job_and_removes_the_file(
+    client, person, acme, django_capture_on_commit_callbacks, immediate_tasks, monkeypatch, caplog
+):
+    from tandem.crm.actions import imports
+
+    client.force_login(person("admin@acme.test"))
+    job = _upload(client, "Last_Name,Email\nOne,one@example.com\n")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "write_records", boom)
+    job = _map_and_run(client, job, django_capture_on_commit_callbacks)
+    assert job.state == "failed" and "nothing was imported" in job.message
+    assert not Path(job.path).exists()
+    assert "disk on fire" in caplog.text

@@ -6,6 +6,7 @@ All rows are validated before anything is written, and the writing happens in on
 from __future__ import annotations
 
 import csv
+import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from tandem.crm.queries.metadata import fields_of
 from tandem.crm.values import Validator
 from tandem.web.errors import Problem
 
+log = logging.getLogger("tandem.crm.imports")
 BATCH = 1000
 REPORT_MAX = 500
 MAX_BYTES = 200 * 1024 * 1024
@@ -159,10 +161,11 @@ def run_import(job_id: int) -> ImportJob:
     resolver = _Resolver(job, fields)
     validator = Validator(module, fields)
     job.state, job.processed, job.rejected, job.report = ImportJob.State.VALIDATING, 0, 0, []
-    job.total = sum(1 for _ in _rows(job.path))
-    job.save()
-    _lean_sqlite()
     try:
+        # Counting reads the whole file: a bad byte past what the upload checked shows here.
+        job.total = sum(1 for _ in _rows(job.path))
+        job.save()
+        _lean_sqlite()
         for batch in _batches(job):
             resolver.apply(batch)
             cleaned = [validator.clean(row) for row in batch]
@@ -197,6 +200,17 @@ def run_import(job_id: int) -> ImportJob:
         job.created = 0
         return _finish(
             job, ImportJob.State.FAILED, _("The file could not be read: %(e)s") % {"e": exc}
+        )
+    except Exception:
+        # Whatever went wrong, the job must not stay queued forever with its file on disk:
+        # the writes rolled back, so say nothing was imported, and keep the trace in the log.
+        log.exception("CRM import %s failed", job.pk)
+        Path(job.path).unlink(missing_ok=True)
+        job.created = 0
+        return _finish(
+            job,
+            ImportJob.State.FAILED,
+            _("The import failed unexpectedly; nothing was imported. Please try again."),
         )
 
 
