@@ -124,3 +124,42 @@ def test_stats_with_an_id_beyond_64_bits_is_a_400(desk):
         assert field in r.json()["errors"]
     r = client.get(f"{API}/tickets", data={"contact_id": "99999999999999999999999"})
     assert r.status_code == 400
+
+
+def _signed_in(person, who="admin"):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person(f"{who}@acme.test"))
+    return client
+
+
+def test_junk_ids_in_desk_forms_are_refused_not_a_500(person, admin, ticket, department):
+    from tandem.desk.models import Contact, Ticket
+
+    client = _signed_in(person)
+    base = f"/desk/{admin.portal.slug}"
+    before = Ticket.objects.count()
+    for field in ("department_id", "contact_id"):
+        for junk in ("abc", "²", "9" * 30):
+            body = {"subject": "Junk", "department_id": department("Support").id, field: junk}
+            r = client.post(f"{base}/tickets/new/", body, follow=True)
+            assert r.status_code == 200, (field, junk)
+            assert field in r.content.decode()
+    assert Ticket.objects.count() == before
+    for junk in ("abc", "²"):
+        r = client.post(f"{base}/tickets/{ticket.id}/update/",
+                        {"field": "product_id", "value": junk}, follow=True)  # fmt: skip
+        assert r.status_code == 200 and "product_id" in r.content.decode()
+        r = client.post(f"{base}/contacts/", {"last_name": "Junk", "account_id": junk}, follow=True)
+        assert r.status_code == 200 and "account_id" in r.content.decode()
+        assert (
+            client.post(f"{base}/setup/", {"op": "sla", "department_id": junk}).status_code == 404
+        )
+        r = client.post(f"{base}/setup/", {"op": "agent", "agent_id": junk, "role": "agent"})
+        assert r.status_code == 404
+        r = client.post(f"{base}/setup/", {"op": "invite", "email": "x@acme.test",
+                                           "department_ids": [junk]})  # fmt: skip
+        assert r.status_code < 500
+    assert not Contact.objects.filter(last_name="Junk").exists()
+    assert Ticket.objects.get(pk=ticket.pk).product_id is None

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.desk.actions._base import DESK, bump, me, record_change, require_admin
+from tandem.desk.ids import as_id
 from tandem.desk.models import (
     Account,
     Agent,
@@ -57,7 +58,8 @@ def _assign(obj, data: dict, allowed) -> list[str]:
 def _account_of(portal_id: int, account_id) -> Account | None:
     if account_id in (None, ""):
         return None
-    account = Account.objects.filter(portal=portal_id, pk=account_id).first()
+    pk = as_id(account_id)
+    account = Account.objects.filter(portal=portal_id, pk=pk).first() if pk else None
     if account is None:
         raise Problem.invalid({"account_id": ["No such account in this portal."]})
     return account

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from tandem.desk.actions._base import DESK, bump_many, me, record_change, sanitize, user_of
+from tandem.desk.ids import as_id
 from tandem.desk.models import (
     Account,
     Agent,
@@ -72,7 +73,8 @@ def event(ticket: Ticket, kind: str, *, actor=None, label: str = "", changes=Non
 def _fk(model, portal_id: int, value, field: str, errors: dict, **extra):
     if value in (None, ""):
         return None
-    obj = model.objects.filter(portal=portal_id, pk=value, **extra).first()
+    pk = as_id(value)
+    obj = model.objects.filter(portal=portal_id, pk=pk, **extra).first() if pk else None
     if obj is None:
         errors.setdefault(field, []).append("No such item in this portal.")
     return obj

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, Portal
 from tandem.identity.tenants import Membership
 
@@ -64,7 +65,8 @@ def department_for(portal: Portal, department_id: int):
     """One department of this portal; another portal's id is a 404 like an unknown one."""
     from tandem.web.errors import Problem
 
-    department = portal.departments.filter(pk=department_id).first()
+    pk = as_id(department_id)
+    department = portal.departments.filter(pk=pk).first() if pk else None
     if department is None:
         raise Problem(404, "No such department in this portal.")
     return department
@@ -73,7 +75,8 @@ def department_for(portal: Portal, department_id: int):
 def agent_for(portal: Portal, agent_id) -> Agent:
     from tandem.web.errors import Problem
 
-    agent = agents_of(portal).filter(pk=agent_id).first()
+    pk = as_id(agent_id)
+    agent = agents_of(portal).filter(pk=pk).first() if pk else None
     if agent is None:
         raise Problem(404, "No such agent in this portal.")
     return agent

@@ -8,9 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tandem.desk import actions, queries
+from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, TicketField
 from tandem.desk.models.tenancy import PRIORITIES
 from tandem.desk.views._common import attempt, desk_view
+
+
+def _ids(values) -> list[int]:
+    return [pk for pk in map(as_id, values) if pk is not None]
 
 
 def _hours(post, prefix: str) -> dict:
@@ -56,7 +61,7 @@ def _handle(request, op: str):
             portal=portal,
             email=post.get("email", ""),
             role=post.get("role", "agent"),
-            department_ids=[int(d) for d in post.getlist("department_ids") if d.isdigit()],
+            department_ids=_ids(post.getlist("department_ids")),
         )
     if op in ("agent", "agent_state"):
         agent = queries.agent_for(portal, post.get("agent_id"))
@@ -76,7 +81,7 @@ def _handle(request, op: str):
             actor=me,
             agent=agent,
             role=post.get("role"),
-            department_ids=[int(d) for d in post.getlist("department_ids") if d.isdigit()],
+            department_ids=_ids(post.getlist("department_ids")),
         )
     if op == "sla":
         escalate = post.get("escalate_after_hours", "").strip()
