@@ -157,3 +157,30 @@ def test_changing_a_profile_in_setup_with_a_bad_id_is_a_form_error(client, perso
         assert response.status_code == 302, bad
         assert any("Choose a profile" in str(m) for m in get_messages(response.wsgi_request))
     assert OrgUser.objects.get(org=acme, user=agent).profile_id == before
+
+
+def test_a_refused_user_patch_changes_nothing(admin_api, acme, person):
+    """C7: profile and state change as one; a refused part leaves the first part unapplied."""
+    admin, agent = person("admin@acme.test"), person("agent@acme.test")
+    administrator = Profile.objects.get(org=acme, is_administrator=True)
+    standard = Profile.objects.get(org=acme, name="Standard")
+    OrgUser.objects.filter(org=acme, user=agent).update(profile=administrator)
+    body = problem(
+        admin_api.patch(
+            f"{BASE}/users/{admin.id}", {"profile_id": standard.pk, "state": "deactivated"}
+        ),
+        409,
+    )
+    assert "yourself" in body["detail"]
+    me = OrgUser.objects.get(org=acme, user=admin)
+    assert me.profile_id == administrator.pk and me.state == "active"
+    problem(
+        admin_api.patch(f"{BASE}/users/{agent.id}", {"profile_id": standard.pk, "state": "gone"}),
+        400,
+    )
+    assert OrgUser.objects.get(org=acme, user=agent).profile_id == administrator.pk
+    both = admin_api.patch(
+        f"{BASE}/users/{agent.id}", {"profile_id": standard.pk, "state": "deactivated"}
+    )
+    assert both.status_code == 200, both.content
+    assert both.json()["state"] == "deactivated"

@@ -20,6 +20,7 @@ from tandem.crm.actions.people import (
     do_invite_user,
     do_reactivate_user,
     do_update_profile,
+    do_update_user,
 )
 from tandem.crm.actions.records import (
     do_bulk_create_records,
@@ -60,4 +61,5 @@ __all__ = [
     "do_update_profile",
     "do_update_record",
     "do_update_signal_settings",
+    "do_update_user",
 ]

@@ -184,6 +184,22 @@ def do_change_profile(*, actor, org: Org, member: OrgUser, profile_id: int) -> O
     return member
 
 
+@transaction.atomic
+def do_update_user(
+    *, actor, org: Org, member: OrgUser, profile_id: int | None = None, state: str | None = None
+) -> OrgUser:
+    """Apply a change of profile and/or state as one: if any part is refused, nothing changes."""
+    if state not in (None, "active", "deactivated"):
+        raise Problem.invalid({"state": [_("Use active or deactivated.")]})
+    if profile_id is not None:
+        member = do_change_profile(actor=actor, org=org, member=member, profile_id=profile_id)
+    if state == "deactivated":
+        member = do_deactivate_user(actor=actor, org=org, member=member)
+    elif state == "active":
+        member = do_reactivate_user(actor=actor, org=org, member=member)
+    return member
+
+
 def _clean_permissions(org: Org, features, module_permissions) -> tuple[list, dict]:
     errors: dict[str, list[str]] = {}
     features = list(dict.fromkeys(features or []))

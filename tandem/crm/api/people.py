@@ -68,16 +68,9 @@ def get_user(request, user_id: int):
 def update_user(request, user_id: int, body: OrgUserPatch):
     actor, org, _member = context(request)
     member = queries.member_for(org, user_id)
-    if body.profile_id is not None:
-        member = actions.do_change_profile(
-            actor=actor, org=org, member=member, profile_id=body.profile_id
-        )
-    if body.state == "deactivated":
-        member = actions.do_deactivate_user(actor=actor, org=org, member=member)
-    elif body.state == "active":
-        member = actions.do_reactivate_user(actor=actor, org=org, member=member)
-    elif body.state is not None:
-        raise Problem.invalid({"state": [_("Use active or deactivated.")]})
+    member = actions.do_update_user(
+        actor=actor, org=org, member=member, profile_id=body.profile_id, state=body.state
+    )
     return member
 
 
