@@ -163,3 +163,18 @@ def test_junk_ids_in_desk_forms_are_refused_not_a_500(person, admin, ticket, dep
         assert r.status_code < 500
     assert not Contact.objects.filter(last_name="Junk").exists()
     assert Ticket.objects.get(pk=ticket.pk).product_id is None
+
+
+def test_a_refused_agent_patch_changes_nothing(desk, admin, department):
+    from tandem.desk.models import Agent
+
+    others = Agent.objects.filter(portal=admin.portal, role="admin").exclude(pk=admin.pk)
+    others.update(state="deactivated")  # admin@acme.test is now the only active administrator
+    before = sorted(admin.departments.values_list("id", flat=True))
+    billing = department("Billing").id
+    body = {"department_ids": [billing], "state": "deactivated"}
+    r = desk("admin").patch(f"{API}/agents/{admin.id}", body)
+    assert r.status_code == 409, r.content
+    admin.refresh_from_db()
+    assert sorted(admin.departments.values_list("id", flat=True)) == before != [billing]
+    assert admin.state == "active"

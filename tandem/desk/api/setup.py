@@ -1,5 +1,6 @@
 """Who I am, departments, agents and invitations, the ZSC key, SLA policies, ticket fields."""
 
+from django.db import transaction
 from ninja import Router
 from ninja.responses import Status
 
@@ -110,9 +111,11 @@ def update_agent(request, agent_id: int, body: AgentPatchIn):
     state = data.pop("state", None)
     if state not in (None, "active", "deactivated"):
         raise Problem.invalid({"state": ["Choose active or deactivated."]})
-    actions.do_update_agent(actor=request.member, agent=agent, **data)
-    if state is not None:
-        actions.do_set_agent_state(actor=request.member, agent=agent, active=state == "active")
+    # One transaction: a refused state change (409) must not leave the role or departments changed.
+    with transaction.atomic():
+        actions.do_update_agent(actor=request.member, agent=agent, **data)
+        if state is not None:
+            actions.do_set_agent_state(actor=request.member, agent=agent, active=state == "active")
     return queries.agent_for(request.member.portal, agent_id)
 
 
