@@ -87,6 +87,17 @@ def test_bell_shows_unread_count_on_crm_pages(admin_api, person):
         assert "sse-connect=" in page
 
 
+def test_bell_is_an_svg_icon_not_an_emoji(client, person):
+    """An emoji bell is an empty box on machines without an emoji font."""
+    client.force_login(person("sales@acme.test"))
+    page = client.get("/crm/acme/").content.decode()
+    bell = page[page.index('id="signals-bell"') :]
+    bell = bell[: bell.index("</a>")]
+    assert "&#128276;" not in bell and "\U0001f514" not in bell
+    assert "<svg" in bell and 'aria-hidden="true"' in bell and 'fill="currentColor"' in bell
+    assert '<span class="visually-hidden">SalesSignals</span>' in bell
+
+
 def test_stream_sends_new_signals_and_the_count(admin_api, person, monkeypatch):
     monkeypatch.setattr(signal_views, "WSGI_STREAM_SECONDS", 0.3)
     sales = person("sales@acme.test")
