@@ -178,3 +178,40 @@ def test_a_refused_agent_patch_changes_nothing(desk, admin, department):
     admin.refresh_from_db()
     assert sorted(admin.departments.values_list("id", flat=True)) == before != [billing]
     assert admin.state == "active"
+
+
+def _files_under(root) -> list:
+    from pathlib import Path
+
+    return sorted(p for p in Path(root).rglob("*") if p.is_file())
+
+
+def test_a_refused_upload_leaves_no_file_on_disk(person, admin, ticket, settings):
+    from tandem.desk.models import Attachment, Thread
+
+    before = _files_under(settings.MEDIA_ROOT)
+    client = _signed_in(person)
+    files = [SimpleUploadedFile("ok.txt", b"plain words"),
+             SimpleUploadedFile("evil.exe", b"MZ\x90\x00" + b"\x00" * 100)]  # fmt: skip
+    r = client.post(f"/desk/{admin.portal.slug}/tickets/{ticket.id}/send/",
+                    {"action": "reply", "content": "See files", "files": files})  # fmt: skip
+    assert r.status_code == 302
+    assert not Thread.objects.filter(ticket=ticket, content__contains="See files").exists()
+    assert not Attachment.objects.filter(ticket=ticket).exists()
+    assert _files_under(settings.MEDIA_ROOT) == before
+
+
+def test_a_failed_attach_leaves_no_file_on_disk(admin, ticket, settings, monkeypatch):
+    import pytest
+
+    from tandem.desk.actions import conversation
+
+    before = _files_under(settings.MEDIA_ROOT)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(conversation, "record_change", broken)
+    with pytest.raises(RuntimeError):
+        actions.do_attach(actor=admin, ticket=ticket, upload=SimpleUploadedFile("a.txt", b"text"))
+    assert _files_under(settings.MEDIA_ROOT) == before

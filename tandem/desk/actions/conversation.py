@@ -103,12 +103,18 @@ def do_send_thread(
     if action != "forward" and ticket.first_response_at is None:
         changes["first_response_at"] = now
         ticket.first_response_seconds = int((now - ticket.created_at).total_seconds())
-    for upload in uploads:
-        store_attachment(ticket, upload, user=user_of(agent), thread=thread)
-    event(ticket, "forwarded" if action == "forward" else "replied", actor=agent)
-    if changes:
-        apply_changes(ticket, changes, actor=agent, origin=origin)
-    record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["threads"], origin)
+    stored: list[str] = []
+    try:
+        for upload in uploads:
+            attachment = store_attachment(ticket, upload, user=user_of(agent), thread=thread)
+            stored.append(attachment.file.name)
+        event(ticket, "forwarded" if action == "forward" else "replied", actor=agent)
+        if changes:
+            apply_changes(ticket, changes, actor=agent, origin=origin)
+        record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["threads"], origin)
+    except BaseException:
+        _delete_files(stored)  # the transaction rolls back: no file may outlive its row
+        raise
     from tandem.desk import tasks
 
     transaction.on_commit(lambda: tasks.send_thread_email.enqueue(thread.id))
@@ -159,8 +165,19 @@ def store_attachment(ticket: Ticket, upload, *, user=None, thread=None) -> Attac
         uploaded_by=user,
     )
     attachment.file.save(name, upload, save=False)
-    attachment.save()
+    try:
+        attachment.save()
+    except BaseException:
+        _delete_files([attachment.file.name])
+        raise
     return attachment
+
+
+def _delete_files(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
 
 
 @transaction.atomic
@@ -168,8 +185,12 @@ def do_attach(*, actor, ticket: Ticket, upload, origin: str = DESK) -> Attachmen
     agent = me(ticket.portal_id, actor)
     require_can_see(agent, ticket)
     attachment = store_attachment(ticket, upload, user=user_of(agent))
-    event(ticket, "attached", actor=agent, changes={"file": (None, attachment.name)})
-    record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["attachments"], origin)
+    try:
+        event(ticket, "attached", actor=agent, changes={"file": (None, attachment.name)})
+        record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["attachments"], origin)
+    except BaseException:
+        _delete_files([attachment.file.name])  # the transaction rolls back
+        raise
     return attachment
 
 
