@@ -215,3 +215,40 @@ def test_a_failed_attach_leaves_no_file_on_disk(admin, ticket, settings, monkeyp
     with pytest.raises(RuntimeError):
         actions.do_attach(actor=admin, ticket=ticket, upload=SimpleUploadedFile("a.txt", b"text"))
     assert _files_under(settings.MEDIA_ROOT) == before
+
+
+def test_rating_only_while_closed_and_for_30_days(admin, ticket):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.desk.models import Ticket
+
+    client = Client()
+    path = links.rating_url(ticket).split("8000", 1)[1]
+    page = client.get(path)
+    assert page.status_code == 200 and 'id="rating-refused"' in page.content.decode()
+    assert 'name="rating"' not in page.content.decode()
+    assert client.post(path, {"rating": "good"}).status_code == 409
+    assert Ticket.objects.get(pk=ticket.pk).rating is None
+
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"status": "Closed"})
+    assert 'name="rating"' in client.get(path).content.decode()
+    long_ago = timezone.now() - timedelta(days=31)
+    Ticket.objects.filter(pk=ticket.pk).update(closed_at=long_ago)
+    r = client.post(path, {"rating": "good"})
+    assert r.status_code == 409 and 'id="rating-refused"' in r.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).rating is None
+    Ticket.objects.filter(pk=ticket.pk).update(closed_at=timezone.now() - timedelta(days=29))
+    assert client.post(path, {"rating": "okay"}).status_code == 200
+    assert Ticket.objects.get(pk=ticket.pk).rating == "okay"
+
+
+def test_rating_an_open_ticket_is_a_conflict(ticket):
+    import pytest
+
+    from tandem.web.errors import Problem
+
+    with pytest.raises(Problem) as refused:
+        actions.do_rate_ticket(ticket=ticket, rating="good")
+    assert refused.value.status == 409

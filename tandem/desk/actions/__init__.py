@@ -42,6 +42,7 @@ from tandem.desk.actions.tickets import (
     do_set_crm_deal,
     do_update_ticket,
     file_ticket,
+    rating_refusal,
 )
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "file_ticket",
     "invitation_token",
     "invited_agent",
+    "rating_refusal",
     "record_change",
     "sanitize",
     "store_attachment",

@@ -338,9 +338,31 @@ def do_set_crm_deal(*, actor, ticket: Ticket, deal: dict | None, origin: str = D
     return apply_changes(ticket, {"crm_deal": deal}, actor=agent, origin=origin)
 
 
+RATING_DAYS = 30  # the link in the closing email works this long after the ticket closed
+
+RATING_REFUSALS = {
+    "not_closed": "This ticket is not closed: it can be rated once it is closed.",
+    "expired": f"Ratings are taken for {RATING_DAYS} days after a ticket closes.",
+}
+
+
+def rating_refusal(ticket: Ticket, now=None) -> str | None:
+    """Why the ticket cannot be rated now (a key of RATING_REFUSALS), or None."""
+    if ticket.status != Ticket.Status.CLOSED:
+        return "not_closed"
+    closed_at = ticket.closed_at
+    if closed_at and (now or timezone.now()) - closed_at > timedelta(days=RATING_DAYS):
+        return "expired"
+    return None
+
+
 @transaction.atomic
 def do_rate_ticket(*, ticket: Ticket, rating: str, comment: str = "") -> Ticket:
-    """The customer's rating from the signed link in the closing email."""
+    """The customer's rating from the signed link in the closing email: only while the ticket
+    is Closed, and for RATING_DAYS after it closed (409 otherwise)."""
+    reason = rating_refusal(ticket)
+    if reason:
+        raise Problem(409, RATING_REFUSALS[reason])
     if rating not in Ticket.Rating.values:
         raise Problem.invalid({"rating": ["Choose good, okay or bad."]})
     ticket.rated_at = timezone.now()

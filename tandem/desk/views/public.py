@@ -76,6 +76,15 @@ def customer_file(request, token: str, attachment_id: int):
 @require_http_methods(["GET", "POST"])
 def rate(request, token: str):
     ticket = _ticket(token, links.RATING_SALT)
+    refusals = {
+        "not_closed": _("This ticket is not closed yet. You can rate it once it is closed."),
+        "expired": _("This rating link has expired."),
+    }
+    refusal = actions.rating_refusal(ticket)
+    if refusal:
+        context = {"ticket": ticket, "refusal": refusals[refusal]}
+        status = 409 if request.method == "POST" else 200
+        return render(request, "desk/public/rate.html", context, status=status)
     errors = {}
     if request.method == "POST":
         try:
@@ -85,7 +94,7 @@ def rate(request, token: str):
                 comment=request.POST.get("comment", ""),
             )
         except Problem as exc:
-            errors = exc.errors
+            errors = exc.errors or {"rating": [exc.detail]}
         else:
             return render(request, "desk/public/rated.html", {"ticket": ticket})
     choices = Ticket.Rating.choices
