@@ -1,6 +1,7 @@
 """SalesSignals: assignment notifications, inbox, read state, settings, the live stream."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from django.test import Client
 
@@ -163,7 +164,10 @@ def _drain(gen) -> list[str]:
     async def run():
         return [frame async for frame in gen]
 
-    return asyncio.run(run())
+    # A thread of its own: in a worker that also ran browser tests, Playwright keeps an
+    # event loop running in this thread, and asyncio.run() refuses to nest.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_live_stream_ends_when_the_user_is_deactivated():
