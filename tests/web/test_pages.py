@@ -42,3 +42,13 @@ def test_pages_render_an_htmx_partial_when_asked(rf):
     request.htmx = HtmxDetails(rf.get("/"))
     full = page(request, "web/home.html", {"my_memberships": []}, partial="web/form_fields.html")
     assert b"<html" in full.content
+
+
+def test_orgs_and_portals_get_free_addresses(person):
+    from tandem.crm.actions import do_create_org
+    from tandem.desk.actions import do_create_portal
+
+    admin = person("admin@acme.test")
+    assert do_create_org(actor=admin, name="Acme").slug == "acme-2"
+    assert do_create_portal(actor=admin, name="Acme Support").slug == "acme-support-2"
+    assert do_create_portal(actor=admin, name="!!!").slug == "portal"

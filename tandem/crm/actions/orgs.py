@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from tandem.crm import standard
 from tandem.crm.models import Org, OrgUser, Profile
 from tandem.web.errors import Problem, require
+from tandem.web.slugs import unique_slug
 
 STANDARD_FEATURES: list[str] = []
-
-
-def _unique_slug(name: str, slug: str | None) -> str:
-    base = slugify(slug or name)[:40] or "org"
-    candidate, n = base, 1
-    while Org.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 @transaction.atomic
@@ -29,7 +20,7 @@ def do_create_org(*, actor, name: str, slug: str | None = None) -> Org:
         raise Problem.invalid({"name": ["An org needs a name."]})
     if slug and Org.objects.filter(slug=slug).exists():
         raise Problem(409, f"The org address {slug!r} is taken.", {"slug": ["Already taken."]})
-    org = Org.objects.create(name=name, slug=_unique_slug(name, slug))
+    org = Org.objects.create(name=name, slug=unique_slug(Org.objects.all(), name, slug, "org"))
     admin = Profile.objects.create(
         org=org, name="Administrator", is_administrator=True, features=list(Profile.FEATURES)
     )

@@ -16,19 +16,11 @@ from tandem.desk.models import Agent, Department, Portal, SlaPolicy, TicketField
 from tandem.desk.models.tenancy import PRIORITIES
 from tandem.identity.models import User, normalize_email
 from tandem.web.errors import Problem
+from tandem.web.slugs import unique_slug
 
 INVITATION_SALT = "desk.invitation"
 INVITATION_MAX_AGE = 14 * 24 * 3600
 ZSC_PREFIX = "zsc_"
-
-
-def _unique_slug(name: str, slug: str | None) -> str:
-    base = slugify(slug or name)[:40] or "portal"
-    candidate, n = base, 1
-    while Portal.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 @transaction.atomic
@@ -39,7 +31,9 @@ def do_create_portal(*, actor, name: str, slug: str | None = None) -> Portal:
         raise Problem.invalid({"portal_name": ["A portal needs a name."]})
     if slug and Portal.objects.filter(slug=slug).exists():
         raise Problem(409, f"The portal address {slug!r} is taken.", {"slug": ["Already taken."]})
-    portal = Portal.objects.create(name=name, slug=_unique_slug(name, slug))
+    portal = Portal.objects.create(
+        name=name, slug=unique_slug(Portal.objects.all(), name, slug, "portal")
+    )
     department = Department.objects.create(portal=portal, name="Support")
     admin = Agent.objects.create(portal=portal, user=actor, role=Agent.Role.ADMIN)
     admin.departments.add(department)
