@@ -63,8 +63,20 @@ def reap(now=None) -> int:
     return requeued
 
 
+def checkpoint(db=connection) -> tuple[int, int] | None:
+    """Copy SQLite's write-ahead log back into the database file without blocking readers or
+    writers (PASSIVE). Done here so that web requests do not pay for it on commit. Returns
+    (frames in the log, frames copied), or None on PostgreSQL."""
+    if db.vendor != "sqlite":
+        return None
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        _busy, logged, copied = cursor.fetchone()
+    return logged, copied
+
+
 class Housekeeper(threading.Thread):
-    """Beats, reaps and schedules on its own thread (with its own DB connection)."""
+    """Beats, reaps, schedules and checkpoints on its own thread (with its own DB connection)."""
 
     def __init__(self, worker_id: str):
         super().__init__(name="tandem-housekeeper", daemon=True)
@@ -78,6 +90,7 @@ class Housekeeper(threading.Thread):
                 beat(self.worker_id)
                 reap()
                 periodic.enqueue_due()
+                checkpoint()
             except Exception:
                 # Keep beating: a transient database error must not stop the worker's heart.
                 log.exception("Housekeeping failed; retrying in %s s", HEARTBEAT_EVERY)

@@ -61,11 +61,11 @@ def authenticate(raw: str) -> ApiToken | None:
     """The live token for a presented secret, or None. Records the last-used time."""
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    # The hash is unique: no ORDER BY needed (this runs on every API request).
+    found = ApiToken.objects.select_related("user").filter(
+        token_hash=digest(raw), revoked_at__isnull=True, user__is_active=True
     )
+    token = next(iter(found[:1]), None)
     if token is None:
         return None
     now = timezone.now()

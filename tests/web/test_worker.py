@@ -75,3 +75,22 @@ def test_worker_runs_queued_tasks_in_batch_mode(transactional_db):
     result = noop.enqueue()
     worker.run_worker(batch=True)
     assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
+
+
+def test_checkpoint_copies_the_write_ahead_log_back(tmp_path, monkeypatch, django_db_blocker):
+    # A file database configured as Tandem configures SQLite (the test database is in memory).
+    from django.db.utils import ConnectionHandler
+
+    from tandem import config
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    db = ConnectionHandler({"default": config.database(tmp_path)})["default"]
+    with django_db_blocker.unblock():
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            assert cursor.fetchone()[0] == 20000  # requests leave checkpoints to the worker
+            cursor.execute("CREATE TABLE t (v TEXT)")
+            cursor.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 200)
+        logged, copied = worker.checkpoint(db)
+        db.close()
+    assert logged > 0 and copied == logged

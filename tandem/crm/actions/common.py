@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tandem.crm.actions.bulk import insert_changes
 from tandem.crm.models import Module, Org, OrgUser
+from tandem.web import counters
 from tandem.web.errors import Problem
 
 VERBS = {
@@ -64,10 +64,8 @@ def log_changes(
     entries = list(entries)
     if not entries:
         return
-    first = (
-        Org.objects.select_for_update().filter(pk=org.pk).values_list("change_seq", flat=True).get()
-    )
-    Org.objects.filter(pk=org.pk).update(change_seq=F("change_seq") + len(entries))
+    (last,) = counters.bump(Org, org.pk, {"change_seq": len(entries)})
+    first = last - len(entries)
     now = timezone.now()
     insert_changes(
         [

@@ -32,13 +32,20 @@ def memberships(user) -> list[Membership]:
 
 
 def membership(user, tenant_id: int | None, slug: str | None) -> Membership | None:
-    members = _active().filter(user=user)
+    """The person's active membership of one org. Runs on every request, so it is one
+    narrow query: the caller has checked that `user` is active, and we reuse that object."""
+    members = OrgUser.objects.select_related("org", "profile").filter(
+        user=user, state=OrgUser.State.ACTIVE
+    )
     if tenant_id is not None:
         members = members.filter(org_id=tenant_id)
     if slug is not None:
         members = members.filter(org__slug=slug)
-    member = members.first()
-    return _membership(member) if member else None
+    member = next(iter(members[:1]), None)
+    if member is None:
+        return None
+    member.user = user
+    return _membership(member)
 
 
 def org_by_slug(slug: str) -> Org | None:

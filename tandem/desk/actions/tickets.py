@@ -19,7 +19,6 @@ from tandem.desk.models import (
     Department,
     Portal,
     Product,
-    SlaPolicy,
     Ticket,
     TicketEvent,
     TicketField,
@@ -70,11 +69,12 @@ def event(ticket: Ticket, kind: str, *, actor=None, label: str = "", changes=Non
     )
 
 
-def _fk(model, portal_id: int, value, field: str, errors: dict, **extra):
+def _fk(model, portal_id: int, value, field: str, errors: dict, related=(), **extra):
     if value in (None, ""):
         return None
     pk = as_id(value)
-    obj = model.objects.filter(portal=portal_id, pk=pk, **extra).first() if pk else None
+    found = model.objects.select_related(*related).filter(portal=portal_id, pk=pk, **extra)
+    obj = found.first() if pk else None
     if obj is None:
         errors.setdefault(field, []).append("No such item in this portal.")
     return obj
@@ -150,7 +150,9 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
             else:
                 new[field] = value[:255] if field == "subject" else value
     if "department_id" in data:
-        department = _fk(Department, pid, data["department_id"], "department_id", errors)
+        department = _fk(
+            Department, pid, data["department_id"], "department_id", errors, related=["sla"]
+        )
         if department is None and "department_id" not in errors:
             errors["department_id"] = ["A ticket needs a department."]
         elif department and agent and not agent.can_see_department(department.id):
@@ -180,7 +182,8 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
 
 
 def _deadlines(ticket: Ticket) -> None:
-    policy = SlaPolicy.objects.filter(department=ticket.department_id).first()
+    # The department was read with its policy (select_related): no query here.
+    policy = getattr(ticket.department, "sla", None) if ticket.department_id else None
     if policy is None:
         return
     for kind, attr in (("resolution", "due_date"), ("response", "response_due_at")):
@@ -198,9 +201,9 @@ def file_ticket(
     ticket = Ticket(portal=portal, cf={})
     data = dict(data)
     if not data.get("department_id"):
-        first = Department.objects.filter(portal=portal).order_by("id").first()
         mine = sorted(agent.department_ids()) if agent and not agent.is_admin else []
-        data["department_id"] = mine[0] if mine else (first.id if first else None)
+        first = Department.objects.filter(portal=portal).order_by("id").values_list("id")[:1]
+        data["department_id"] = mine[0] if mine else next((row[0] for row in first), None)
     if "subject" not in data:
         errors["subject"] = ["A ticket needs a subject."]
     inline = data.pop("contact", None)

@@ -34,14 +34,19 @@ def memberships(user) -> list[Membership]:
 
 
 def membership(user, tenant_id: int | None, slug: str | None) -> Membership | None:
-    agents = _active().filter(user=user)
+    """The person's active membership of one portal. Runs on every request, so it is one
+    narrow query: the caller has checked that `user` is active, and we reuse that object."""
+    agents = Agent.objects.select_related("portal").filter(user=user, state=Agent.State.ACTIVE)
     if tenant_id is not None:
         agents = agents.filter(portal_id=tenant_id)
     if slug is not None:
         agents = agents.filter(portal__slug=slug)
     # Departments are read only when a role check needs them (Agent.department_ids).
-    agent = agents.first()
-    return _membership(agent) if agent else None
+    agent = next(iter(agents[:1]), None)
+    if agent is None:
+        return None
+    agent.user = user
+    return _membership(agent)
 
 
 def portal_by_slug(slug: str) -> Portal | None:
