@@ -78,6 +78,19 @@ def _ids(value) -> list[str]:
     return MESSAGE_ID.findall(str(value or ""))
 
 
+def is_automatic(message: EmailMessage) -> bool:
+    """An auto-reply, bounce or list mail (RFC 3834 and common practice): never answered
+    automatically, or two robots would mail each other forever."""
+    submitted = str(message.get("Auto-Submitted", "no")).strip().lower()
+    precedence = str(message.get("Precedence", "")).strip().lower()
+    return (
+        submitted != "no"
+        or precedence in {"bulk", "junk", "list", "auto_reply"}
+        or any(h in message for h in ("X-Autoreply", "X-Autorespond", "List-Id"))
+        or str(message.get("Return-Path", "")).strip() == "<>"
+    )
+
+
 def answered_ticket(portal, message: EmailMessage, sender: str) -> Ticket | None:
     """The ticket this message answers: by In-Reply-To/References, else by a [#number] tag
     in the subject when the sender is that ticket's customer."""
@@ -153,7 +166,9 @@ def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
         else:
             first, _sp, last = (name or "").strip().rpartition(" ")
             data["contact"] = {"email": sender, "last_name": last, "first_name": first}
-        ticket = actions.file_ticket(portal=portal, data=data, label=sender)
+        ticket = actions.file_ticket(
+            portal=portal, data=data, label=sender, acknowledge=not is_automatic(message)
+        )
         ticket.message_id = message_id
         ticket.save(update_fields=["message_id"])
         outcome = "new"

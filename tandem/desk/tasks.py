@@ -94,6 +94,40 @@ def send_rating_request(ticket_id: int) -> None:
 
 
 @task()
+def send_acknowledgement(ticket_id: int) -> None:
+    """Tell a customer who wrote in that their request is ticket #N, threaded under their
+    message. Sent once: the "acknowledged" history event is the record that it went."""
+    from django.core.mail import make_msgid
+
+    from tandem.desk import links
+    from tandem.desk.actions.conversation import mail_domain
+    from tandem.desk.actions.tickets import event
+    from tandem.desk.models import Ticket
+
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update().select_related("portal").filter(pk=ticket_id).first()
+        )
+        if ticket is None or not ticket.email or ticket.events.filter(kind="acknowledged"):
+            return
+        headers = {
+            "Message-ID": make_msgid(f"desk-{ticket.portal_id}-{ticket.pk}-ack", mail_domain()),
+            "Auto-Submitted": "auto-replied",  # RFC 3834: other robots must not answer it
+        }
+        if ticket.message_id:
+            headers["In-Reply-To"] = headers["References"] = ticket.message_id
+        context = {"ticket": ticket, "url": links.customer_url(ticket)}
+        EmailMultiAlternatives(
+            f"Re: [#{ticket.number}] {ticket.subject}",
+            render_to_string("desk/email/acknowledgement.txt", context),
+            from_email=f"{ticket.portal.name} <{_address()}>",
+            to=[ticket.email],
+            headers=headers,
+        ).send()
+        event(ticket, "acknowledged", label="System", changes={"to": (None, ticket.email)})
+
+
+@task()
 def delete_files(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)

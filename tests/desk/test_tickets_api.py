@@ -57,6 +57,12 @@ def test_missing_subject_and_bad_choices_name_their_fields(desk):
     assert {"subject", "priority", "department_id"} <= set(body["errors"])
 
 
+def test_a_subject_is_one_line(desk):
+    # It becomes the Subject header of every email about the ticket.
+    r = desk("admin").post(T, {"subject": "Broken\r\nBcc: victim@evil.test  again"})
+    assert r.status_code == 201 and r.json()["subject"] == "Broken Bcc: victim@evil.test again"
+
+
 def test_an_agent_cannot_file_into_another_department(desk, department):
     r = desk("agent").post(T, {"subject": "x", "department_id": department("Billing").id})
     assert "department_id" in problem(r, 400)["errors"]

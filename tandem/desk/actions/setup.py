@@ -239,6 +239,16 @@ def do_generate_zsc_key(*, actor, portal: Portal) -> str:
     return raw
 
 
+@transaction.atomic
+def do_set_acknowledgements(*, actor, portal: Portal, on: bool) -> Portal:
+    """Whether customers who open a ticket by email get an acknowledgement."""
+    admin = me(portal, actor)
+    require_admin(admin, "change the portal's emails")
+    Portal.objects.filter(pk=portal.pk).update(acknowledge_new_tickets=bool(on))
+    portal.acknowledge_new_tickets = bool(on)
+    return portal
+
+
 MAX_SLA_HOURS = 87600  # ten years: beyond that a date overflows, and no promise means it
 
 

@@ -143,6 +143,8 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
         if field in data:
             value = data[field] if data[field] is not None else ""
             value = str(value).strip() if field != "description" else sanitize(str(value))
+            if field == "subject":
+                value = " ".join(value.split())  # one line: it becomes an email header
             if field in CHOICES and value not in CHOICES[field]:
                 errors.setdefault(field, []).append(f"Choose one of: {', '.join(CHOICES[field])}.")
             elif field == "subject" and not value:
@@ -193,10 +195,18 @@ def _deadlines(ticket: Ticket) -> None:
 
 
 def file_ticket(
-    *, portal: Portal, data: dict, actor=None, label: str = "", origin: str = DESK, agent=None
+    *,
+    portal: Portal,
+    data: dict,
+    actor=None,
+    label: str = "",
+    origin: str = DESK,
+    agent=None,
+    acknowledge: bool = False,
 ) -> Ticket:
     """Create a ticket (inside the caller's transaction). `actor` None: a customer or the
-    mail gateway opened it, described by `label`."""
+    mail gateway opened it, described by `label`. `acknowledge`: email the customer that
+    their request is ticket #N (if the portal does that)."""
     errors: dict = {}
     ticket = Ticket(portal=portal, cf={})
     data = dict(data)
@@ -229,6 +239,10 @@ def file_ticket(
     ticket.save()
     event(ticket, "created", actor=actor, label=label)
     record_change(portal.id, "ticket", ticket.pk, "create", ["subject", *new], origin, seq=seq)
+    if acknowledge and ticket.email and portal.acknowledge_new_tickets:
+        from tandem.desk import tasks
+
+        transaction.on_commit(lambda: tasks.send_acknowledgement.enqueue(ticket.id))
     return ticket
 
 

@@ -25,6 +25,9 @@ class Portal(models.Model):
     zsc_key_admin = models.ForeignKey(
         "desk.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A customer who writes in gets an email saying their request is ticket #N, with the link
+    # to follow it; some teams answer so fast that they switch it off.
+    acknowledge_new_tickets = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return self.name

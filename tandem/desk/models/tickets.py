@@ -181,11 +181,30 @@ class TicketEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}
     created_at = models.DateTimeField(default=timezone.now)
 
+    # What the history shows for each kind (the API gives `kind` itself).
+    LABELS = {
+        "created": _("created the ticket"),
+        "updated": _("updated"),
+        "closed": _("closed"),
+        "assigned": _("assigned"),
+        "replied": _("replied"),
+        "forwarded": _("forwarded"),
+        "commented": _("commented"),
+        "attached": _("attached a file"),
+        "customer_replied": _("the customer replied"),
+        "attachment_refused": _("refused attachments"),
+        "acknowledged": _("acknowledgement sent"),
+    }
+
     class Meta:
         indexes = [models.Index(fields=["ticket", "id"])]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.ticket_id}"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.kind, self.kind)
 
 
 class Thread(models.Model):

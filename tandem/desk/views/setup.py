@@ -95,6 +95,15 @@ def _handle(request, op: str):
             resolution_hours=_hours(post, "resolution"),
             escalate_after_hours=escalate or None,
         )
+    if op == "acknowledgements":
+        return attempt(
+            request,
+            actions.do_set_acknowledgements,
+            success=_("Saved."),
+            actor=me,
+            portal=portal,
+            on=post.get("acknowledge_new_tickets") == "1",
+        )
     if op == "add_field":
         return attempt(
             request,
