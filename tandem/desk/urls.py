@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/", home.home, name="home"),
     path("<slug:slug>/tickets/", tickets.ticket_list, name="tickets"),
     path("<slug:slug>/tickets/new/", tickets.new_ticket, name="new_ticket"),
+    path("<slug:slug>/tickets/export.csv", tickets.export_csv, name="tickets_export"),
     path("<slug:slug>/tickets/<int:ticket_id>/", ticket_page.ticket_page, name="ticket"),
     path("<slug:slug>/tickets/<int:ticket_id>/send/", ticket_page.send, name="ticket_send"),
     path(

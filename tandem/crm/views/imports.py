@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from tandem.crm.models import ImportJob
 from tandem.crm.queries.export import export_rows
 from tandem.crm.views.common import crm_view, ui
 from tandem.crm.views.records import LIST_PARAMS
+from tandem.web.csvexport import csv_download
 from tandem.web.errors import Problem
 
 
@@ -72,8 +72,4 @@ def export_csv(request, module: str):
     qs, order = queries.records_of(
         member, target, q=request.GET.get("q"), filters=filters, sort=request.GET.get("sort")
     )
-    response = StreamingHttpResponse(
-        export_rows(target, qs, order), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{target.api_name}.csv"'
-    return response
+    return csv_download(export_rows(target, qs, order), f"{target.api_name}.csv")

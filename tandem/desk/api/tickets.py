@@ -6,6 +6,7 @@ from ninja.responses import Status
 from tandem.desk import actions, queries
 from tandem.desk.schemas import EventOut, StatsOut, TicketIn, TicketOut
 from tandem.web.api import keyset_page, page_of, parse_limit
+from tandem.web.csvexport import csv_download
 
 router = Router(tags=["Tickets"])
 
@@ -43,6 +44,36 @@ def list_tickets(
         limit=parse_limit(request.GET.get("limit")),
     )
     return {"data": rows, "info": {"next_cursor": next_cursor}}
+
+
+@router.get(
+    "/tickets/export",
+    response={200: None},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {}}}}},
+)
+def export_tickets(
+    request,
+    view: str = "all",
+    contact_id: int | None = None,
+    account_id: int | None = None,
+    email: str = "",
+    department_id: int | None = None,
+    assignee_id: int | None = None,
+    q: str = "",
+    sort: str = "-created_at",
+):
+    """Every ticket of a view as CSV (same filters as the list), streamed."""
+    qs = queries.tickets(
+        request.member,
+        view=view,
+        q=q,
+        email=email,
+        contact_id=contact_id,
+        account_id=account_id,
+        department_id=department_id,
+        assignee_id=assignee_id,
+    )
+    return csv_download(queries.export_tickets(qs, queries.sort_order(sort)), "tickets.csv")
 
 
 @router.post("/tickets", response={201: TicketOut})

@@ -10,6 +10,7 @@ from tandem.desk.queries.customers import (
     product_for,
     products,
 )
+from tandem.desk.queries.export import export_tickets
 from tandem.desk.queries.tenancy import (
     agent_for,
     agents_of,
@@ -54,6 +55,7 @@ __all__ = [
     "department_for",
     "departments_of",
     "events_of",
+    "export_tickets",
     "for_list",
     "membership",
     "memberships",

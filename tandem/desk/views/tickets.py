@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -15,6 +18,7 @@ from tandem.desk import actions, queries
 from tandem.desk.models import Ticket
 from tandem.desk.views._common import attempt, desk_view
 from tandem.web.api import keyset_page
+from tandem.web.csvexport import csv_download
 from tandem.web.errors import Problem
 from tandem.web.render import page
 
@@ -70,30 +74,47 @@ def rows_html(rows, ticket_url: str) -> str:
     )
 
 
+def _params(request) -> dict:
+    params = {
+        k: request.GET.get(k, "")
+        for k in (
+            "view", "q", "email", "department_id", "assignee_id", "contact_id", "account_id", "sort"
+        )
+    }  # fmt: skip
+    params["view"] = params["view"] or "all"
+    return params
+
+
+def _explain(exc: Problem) -> str:
+    """What was wrong with the filters, in the words of each field's message."""
+    return " ".join(m for msgs in (exc.errors or {}).values() for m in msgs) or exc.detail
+
+
+def _tickets(me, request, params):
+    """The agent's tickets in the view and filters of the list's address."""
+    ids = ("department_id", "assignee_id", "contact_id", "account_id")
+    return queries.tickets(
+        me,
+        view=params["view"],
+        q=params["q"],
+        email=params["email"],
+        **{k: params[k] for k in ids},
+    )
+
+
 @desk_view
 def ticket_list(request):
     me = request.member
-    params = {
-        k: request.GET.get(k, "")
-        for k in ("view", "q", "department_id", "assignee_id", "contact_id", "account_id", "sort")
-    }
-    params["view"] = params["view"] or "all"
+    params = _params(request)
     try:
-        qs = queries.tickets(
-            me,
-            view=params["view"],
-            q=params["q"],
-            email=request.GET.get("email", ""),
-            **{k: params[k] for k in ("department_id", "assignee_id", "contact_id", "account_id")},
-        )
         rows, next_cursor = keyset_page(
-            queries.for_list(qs).only(*LIST_COLUMNS),
+            queries.for_list(_tickets(me, request, params)).only(*LIST_COLUMNS),
             order=queries.sort_order(params["sort"]),
             cursor=request.GET.get("cursor") or None,
             limit=PAGE_SIZE,
         )
     except Problem as exc:
-        rows, next_cursor, params["error"] = [], None, exc.detail
+        rows, next_cursor, params["error"] = [], None, _explain(exc)
     context = {
         "portal": me.portal,
         "me": me,
@@ -101,12 +122,26 @@ def ticket_list(request):
         "rows_html": rows_html(rows, reverse("desk:tickets", args=[me.portal.slug])),
         "next_cursor": next_cursor,
         "params": params,
+        "export_query": urlencode({k: v for k, v in params.items() if v and k != "error"}),
         "views": VIEW_LABELS,
         "sorts": SORT_LABELS,
         "departments": queries.departments_of(me.portal),
         "agents": queries.agents_of(me.portal).filter(state="active"),
     }
     return page(request, "desk/tickets.html", context, partial="desk/_ticket_rows.html")
+
+
+@desk_view
+def export_csv(request):
+    """The list as it is filtered, every page of it: what the agent sees, nothing more."""
+    me = request.member
+    params = _params(request)
+    try:
+        qs, order = _tickets(me, request, params), queries.sort_order(params["sort"])
+    except Problem as exc:
+        messages.error(request, _explain(exc))
+        return redirect("desk:tickets", me.portal.slug)
+    return csv_download(queries.export_tickets(qs, order), f"{me.portal.slug}-tickets.csv")
 
 
 @desk_view
