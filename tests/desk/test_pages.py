@@ -250,3 +250,45 @@ def test_ticket_list_escapes_what_customers_write(browser_as, make_ticket):
     page = browser_as("agent").get(f"{BASE}/tickets/").content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
     assert "<b>x</b>" not in page
+
+
+def test_customer_charts_and_times(
+    browser_as, make_ticket, admin, django_capture_on_commit_callbacks
+):
+    import json
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.desk.models import Ticket
+
+    first = make_ticket("One", contact={"last_name": "Chart", "email": "chart@customer.test"})
+    contact = first.contact_id
+    second = make_ticket("Two", contact_id=contact, contact=None)
+    make_ticket("Three", contact_id=contact, contact=None, status="Closed")
+    # One ticket from two months ago, answered after 2 h 5 min, resolved after a day.
+    two_months_ago = timezone.now() - timedelta(days=62)
+    Ticket.objects.filter(pk=second.pk).update(
+        created_at=two_months_ago, first_response_seconds=7500, resolution_seconds=90000
+    )
+    html = browser_as("agent").get(f"{BASE}/contacts/{contact}/").content.decode()
+
+    def chart(name):
+        start = html.index(f'id="chart-{name}-data" type="application/json">')
+        return json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+
+    assert chart("state")["series"][0]["data"] == [2, 0, 1]  # open, overdue, closed
+    assert chart("ratings")["series"][0]["data"] == [0, 0, 0]
+    monthly = chart("monthly")
+    assert len(monthly["labels"]) == 12 and monthly["series"][0]["data"][-1] == 2
+    assert sum(monthly["series"][0]["data"]) == 3
+    assert 'data-chart="chart-monthly-data"' in html and "chart.umd.min.js" in html
+    assert "2 h 5 min" in html and "1 d 1 h" in html
+
+
+def test_durations_read_like_a_person_says_them():
+    from tandem.web.templatetags.tandem import duration
+
+    assert [duration(v) for v in (None, 30, 240, 7500, 90000)] == [
+        "—", "30 s", "4 min", "2 h 5 min", "1 d 1 h"
+    ]  # fmt: skip

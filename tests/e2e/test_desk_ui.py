@@ -47,3 +47,17 @@ def test_light_agent_finds_reply_absent_but_comments(sign_in):
     expect(page.locator("#conversation")).to_contain_text("Looks like a billing issue.")
     assert not mail.outbox
     page.wait_for_load_state("networkidle")
+
+
+def test_customer_page_draws_its_charts(sign_in):
+    contact = first_support_ticket().contact
+    page = sign_in("agent@acme.test")
+    page.goto(f"/desk/acme-support/contacts/{contact.id}/")
+    drawn = page.evaluate(
+        """() => ["state", "ratings", "monthly"].map((key) => {
+            const chart = Chart.getChart(document.getElementById("chart-" + key));
+            return chart ? [chart.config.type, chart.data.datasets[0].data.length] : null;
+        })"""
+    )
+    assert drawn == [["doughnut", 3], ["bar", 3], ["bar", 12]]
+    page.wait_for_load_state("networkidle")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from tandem.desk.models import Agent, Attachment, Ticket
 from tandem.web.errors import Problem
@@ -208,3 +211,30 @@ def stats(agent: Agent, *, contact_id=None, account_id=None) -> dict:
         "avg_resolution_seconds": round(avg_resolution) if avg_resolution is not None else None,
         "ratings": {"good": good, "okay": okay, "bad": bad},
     }
+
+
+def monthly_tickets(agent: Agent, *, months: int = 12, **customer) -> list[tuple]:
+    """Tickets opened per month by one contact or account (`contact_id=` or `account_id=`),
+    the last `months` months, oldest first, empty months included: (first day, count)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    since = timezone.make_aware(datetime.combine(first, time.min))
+    counted = (
+        tickets(agent, **customer)
+        .filter(created_at__gte=since)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_month = {(row["month"].year, row["month"].month): row["n"] for row in counted}
+    series, month = [], first
+    while month <= today:
+        series.append((month, by_month.get((month.year, month.month), 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return series

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -90,6 +91,7 @@ def _detail(request, kind: str, obj):
             _save(request, kind, obj)
         return redirect(f"desk:{kind}", me.portal.slug, obj.pk)
     flt = {f"{kind}_id": obj.pk}
+    stats = queries.stats(me, **flt)
     tickets = list(queries.for_list(queries.tickets(me, **flt)).order_by("-id")[:50])
     context = {
         "portal": me.portal,
@@ -98,7 +100,13 @@ def _detail(request, kind: str, obj):
         "obj": obj,
         "fields": _fields(obj, CONTACT_FIELDS if kind == "contact" else ACCOUNT_FIELDS),
         "tickets": tickets,
-        "stats": queries.stats(me, **flt),
+        "stats": stats,
+        "charts": _charts(stats, queries.monthly_tickets(me, **flt)),
+        "chart_titles": [
+            ("state", _("Tickets")),
+            ("ratings", _("Ratings")),
+            ("monthly", _("Tickets opened, last 12 months")),
+        ],
         "accounts": queries.accounts(me.portal).order_by("account_name")[:200]
         if kind == "contact"
         else [],
@@ -119,3 +127,36 @@ def contact(request, contact_id: int):
 @require_http_methods(["GET", "POST"])
 def account(request, account_id: int):
     return _detail(request, "account", queries.account_for(request.member.portal, account_id))
+
+
+def _charts(stats: dict, monthly: list) -> dict:
+    """What web/charts.js draws on a customer page: ticket states, ratings, tickets a month."""
+
+    def chart(kind, labels, label, data, colors):
+        return {"type": kind, "labels": labels, "series": [{"label": label, "data": data}],
+                "colors": colors}  # fmt: skip
+
+    ratings = stats["ratings"]
+    return {
+        "state": chart(
+            "doughnut",
+            [_("Open"), _("Overdue"), _("Closed")],
+            _("Tickets"),
+            [stats["open"] - stats["overdue"], stats["overdue"], stats["closed"]],
+            ["#0d6efd", "#dc3545", "#6c757d"],
+        ),
+        "ratings": chart(
+            "bar",
+            [_("Good"), _("Okay"), _("Bad")],
+            _("Ratings"),
+            [ratings["good"], ratings["okay"], ratings["bad"]],
+            ["#198754", "#ffc107", "#dc3545"],
+        ),
+        "monthly": chart(
+            "bar",
+            [date_format(month, "M Y") for month, _n in monthly],
+            _("Tickets opened"),
+            [n for _month, n in monthly],
+            ["#0d6efd"],
+        ),
+    }
