@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from tandem.crm.models import OrgUser
+from tandem.identity import invitations
 
 
 @task()
@@ -18,25 +16,20 @@ def send_invitation(member_id: int) -> bool:
     from tandem.crm.actions.people import invitation_token
 
     member = (
-        OrgUser.objects.select_related("org", "user", "invited_by")
+        OrgUser.objects.select_related("org", "user", "invited_by", "profile")
         .filter(pk=member_id, state=OrgUser.State.INVITED)
         .first()
     )
     if member is None:
         return False
-    url = settings.BASE_URL + reverse("crm:invitation", args=[invitation_token(member)])
-    inviter = member.invited_by.display_name if member.invited_by else member.org.name
-    with translation.override(member.user.language or "en"):
-        subject = _("%(inviter)s invites you to %(org)s on Tandem") % {
-            "inviter": inviter,
-            "org": member.org.name,
-        }
-        body = _(
-            "%(inviter)s invites you to work in the CRM of %(org)s.\n\n"
-            "Open this link to accept the invitation:\n%(url)s\n\n"
-            "The link is valid for 14 days."
-        ) % {"inviter": inviter, "org": member.org.name, "url": url}
-    send_mail(subject, body, None, [member.user.email])
+    invitations.send_invitation(
+        member.user,
+        inviter=member.invited_by.display_name if member.invited_by else member.org.name,
+        place=member.org.name,
+        product="Tandem CRM",
+        role=member.profile.name,
+        url=settings.BASE_URL + reverse("crm:invitation", args=[invitation_token(member)]),
+    )
     return True
 
 

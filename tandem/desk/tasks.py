@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tasks import task
 
+from tandem.identity import invitations
 from tandem.web.periodic import every
 
 log = logging.getLogger("tandem.desk")
@@ -23,14 +24,22 @@ def send_invitation(agent_id: int) -> None:
     from tandem.desk import links
     from tandem.desk.models import Agent
 
-    agent = Agent.objects.select_related("portal", "user").filter(pk=agent_id).first()
+    agent = (
+        Agent.objects.select_related("portal", "user", "invited_by__user")
+        .filter(pk=agent_id)
+        .first()
+    )
     if agent is None or agent.state != Agent.State.INVITED:
         return
-    context = {"agent": agent, "url": links.invitation_url(agent)}
-    body = render_to_string("desk/email/invitation.txt", context)
-    EmailMultiAlternatives(
-        f"You are invited to {agent.portal.name} on Tandem Desk", body, to=[agent.user.email]
-    ).send()
+    inviter = agent.invited_by.user.display_name if agent.invited_by else agent.portal.name
+    invitations.send_invitation(
+        agent.user,
+        inviter=inviter,
+        place=agent.portal.name,
+        product="Tandem Desk",
+        role=agent.get_role_display(),
+        url=links.invitation_url(agent),
+    )
 
 
 @task()

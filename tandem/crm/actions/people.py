@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from tandem.crm.actions.common import member_of, require_feature
 from tandem.crm.models import Module, Org, OrgUser, Profile
-from tandem.identity.models import User, normalize_email
+from tandem.identity import invitations
 from tandem.web.errors import Problem
 
 INVITE_SALT = "tandem.crm.invitation"
-INVITE_MAX_AGE = 14 * 24 * 3600
+INVITE_MAX_AGE = invitations.VALID_DAYS * 24 * 3600
 
 
 def _require_manager(org: Org, actor) -> OrgUser:
@@ -65,22 +65,13 @@ def _profile(org: Org, profile_id) -> Profile:
 def do_invite_user(*, actor, org: Org, email: str, profile_id: int, name: str = "") -> OrgUser:
     """Invite a person by email. A person new to Tandem gets an account without a password,
     set when they activate; an existing person just accepts. The email goes out after commit."""
-    from django.core.validators import validate_email
-
     me = _require_manager(org, actor)
-    email = normalize_email(email)
-    try:
-        validate_email(email)
-    except Exception:
-        raise Problem.invalid({"email": [_("Enter a valid email address.")]}) from None
     profile = _profile(org, profile_id)
     _require_admin_for(me, profile)
-    user = User.objects.filter(email=email).first() or User.objects.create_user(
-        email, name=(name or "").strip()[:150]
-    )
+    user = invitations.invitee(email, name)
     member = OrgUser.objects.filter(org=org, user=user).first()
     if member and member.state == OrgUser.State.ACTIVE:
-        raise Problem(409, _("%(email)s is already a user of this org.") % {"email": email})
+        raise Problem(409, _("%(email)s is already a user of this org.") % {"email": user.email})
     if member is None:
         member = OrgUser(org=org, user=user)
     member.profile = profile
@@ -113,24 +104,7 @@ def do_accept_invitation(*, token: str, user=None, name: str = "", password: str
     """Activate an invitation. A signed-in person must be the one invited; a new person sets
     their name and password here (the link itself proves they own the address)."""
     member = invitation_for(token)
-    invited = member.user
-    if user is not None and user.is_authenticated:
-        if user.pk != invited.pk:
-            raise Problem(403, _("This invitation is for %(email)s.") % {"email": invited.email})
-    elif invited.has_usable_password():
-        raise Problem(403, _("Sign in as %(email)s to accept.") % {"email": invited.email})
-    else:
-        from django.contrib.auth.password_validation import validate_password
-        from django.core.exceptions import ValidationError
-
-        try:
-            validate_password(password, invited)
-        except ValidationError as exc:
-            raise Problem.invalid({"password": list(exc.messages)}) from None
-        invited.set_password(password)
-        if name.strip():
-            invited.name = name.strip()[:150]
-        invited.save()
+    invitations.accept_as(member.user, user=user, password=password, name=name)
     member.state = OrgUser.State.ACTIVE
     member.save(update_fields=["state"])
     return member

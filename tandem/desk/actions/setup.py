@@ -14,12 +14,12 @@ from django.utils.text import slugify
 from tandem.desk.actions._base import me, require_admin
 from tandem.desk.models import Agent, Department, Portal, SlaPolicy, TicketField
 from tandem.desk.models.tenancy import PRIORITIES
-from tandem.identity.models import User, normalize_email
+from tandem.identity import invitations
 from tandem.web.errors import Problem
 from tandem.web.slugs import unique_slug
 
 INVITATION_SALT = "desk.invitation"
-INVITATION_MAX_AGE = 14 * 24 * 3600
+INVITATION_MAX_AGE = invitations.VALID_DAYS * 24 * 3600
 ZSC_PREFIX = "zsc_"
 
 
@@ -119,17 +119,13 @@ def do_invite_agent(
     existing person just accepts. The email goes out after commit."""
     inviter = me(portal, actor)
     require_admin(inviter, "invite agents")
-    email = normalize_email(email)
-    if "@" not in email:
-        raise Problem.invalid({"email": ["Enter a valid email address."]})
     role = _role(role)
     departments = _departments(portal.id, department_ids)
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email, None, name=(name or "").strip()[:150])
+    user = invitations.invitee(email, name)
     agent = Agent.objects.filter(portal=portal, user=user).first()
     if agent is not None and agent.state == Agent.State.ACTIVE:
-        raise Problem(409, f"{email} is already an agent of this portal.", {"email": ["Agent."]})
+        detail = f"{user.email} is already an agent of this portal."
+        raise Problem(409, detail, {"email": [detail]})
     agent = agent or Agent(portal=portal, user=user)
     agent.role, agent.state = role, Agent.State.INVITED
     agent.invited_at, agent.invited_by = timezone.now(), inviter
@@ -162,24 +158,7 @@ def invited_agent(token: str) -> Agent:
 def do_accept_invitation(*, token: str, user=None, password: str = "", name: str = "") -> Agent:
     """Accept by the invited person: signed in as them, or (a new person) setting a password."""
     agent = invited_agent(token)
-    invitee = agent.user
-    if user is not None and user.is_authenticated:
-        if user.pk != invitee.pk:
-            raise Problem(403, f"This invitation is for {invitee.email}. Sign in as them.")
-    elif invitee.has_usable_password():
-        raise Problem(403, "Sign in to accept this invitation.")
-    else:
-        from django.contrib.auth.password_validation import validate_password
-        from django.core.exceptions import ValidationError
-
-        try:
-            validate_password(password, invitee)
-        except ValidationError as exc:
-            raise Problem.invalid({"password": list(exc.messages)}) from None
-        invitee.set_password(password)
-        if name.strip():
-            invitee.name = name.strip()[:150]
-        invitee.save()
+    invitations.accept_as(agent.user, user=user, password=password, name=name)
     agent.state, agent.joined_at = Agent.State.ACTIVE, timezone.now()
     agent.save(update_fields=["state", "joined_at"])
     return agent
