@@ -225,6 +225,8 @@ class ThreadIn(StrictIn):
     to: list[str] = []
     cc: list[str] = []
     content: str
+    # Files uploaded first with POST tickets/{id}/attachments, sent with this email.
+    attachment_ids: list[int] = []
 
 
 class AttachmentOut(Schema):

@@ -161,3 +161,32 @@ def test_an_email_that_failed_is_sent_again(admin, ticket, monkeypatch):
     assert tasks.resend_unsent.call() == 1
     assert len(mail.outbox) == 1
     assert tasks.resend_unsent.call() == 0
+
+
+def test_files_uploaded_first_go_out_with_a_reply(
+    desk, ticket, billing_ticket, django_capture_on_commit_callbacks
+):
+    client = desk("admin")
+    screenshot = upload(client, ticket, "screen.png", PNG).json()["id"]
+    elsewhere = upload(client, billing_ticket, "other.png", PNG).json()["id"]
+    wrong = send(
+        client, ticket, django_capture_on_commit_callbacks, content="See",
+        attachment_ids=[screenshot, elsewhere],
+    )  # fmt: skip
+    assert "attachment_ids" in problem(wrong, 400)["errors"]
+    assert mail.outbox == [] and Attachment.objects.get(pk=screenshot).thread is None
+    r = send(
+        client, ticket, django_capture_on_commit_callbacks, content="See the file",
+        attachment_ids=[screenshot],
+    )  # fmt: skip
+    assert r.status_code == 201, r.content
+    [message] = mail.outbox
+    assert [(name, kind) for name, _data, kind in message.attachments] == [
+        ("screen.png", "image/png")
+    ]
+    assert Attachment.objects.get(pk=screenshot).thread_id == r.json()["id"]
+    again = send(
+        client, ticket, django_capture_on_commit_callbacks, content="Again",
+        attachment_ids=[screenshot],
+    )  # fmt: skip
+    problem(again, 400)  # already part of an email

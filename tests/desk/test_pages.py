@@ -292,3 +292,28 @@ def test_durations_read_like_a_person_says_them():
     assert [duration(v) for v in (None, 30, 240, 7500, 90000)] == [
         "—", "30 s", "4 min", "2 h 5 min", "1 d 1 h"
     ]  # fmt: skip
+
+
+def test_a_file_already_on_the_ticket_can_go_out_with_a_reply(
+    browser_as, ticket, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = browser_as("agent")
+    client.post(
+        f"{BASE}/tickets/{ticket.id}/attach/",
+        {"file": SimpleUploadedFile("log.txt", b"error at line 3\n")},
+    )
+    [log] = ticket.attachments.all()
+    page = client.get(f"{BASE}/tickets/{ticket.id}/").content.decode()
+    assert f'name="attachment_ids" value="{log.id}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"{BASE}/tickets/{ticket.id}/send/",
+            {"action": "forward", "to": "l2@acme.test", "content": "See the log",
+             "attachment_ids": [log.id]},
+        )  # fmt: skip
+    [message] = mail.outbox
+    assert message.to == ["l2@acme.test"] and message.attachments[0][0] == "log.txt"
+    page = client.get(f"{BASE}/tickets/{ticket.id}/").content.decode()
+    assert 'name="attachment_ids"' not in page  # sent: part of that email now

@@ -64,9 +64,11 @@ def do_send_thread(
     cc=(),
     content: str,
     uploads=(),
+    attachment_ids=(),
     origin: str = DESK,
 ) -> Thread:
-    """Reply, Reply all or Forward: a real email, sent after commit, with `uploads` attached."""
+    """Reply, Reply all or Forward: a real email, sent after commit, with `uploads` attached
+    and the ticket's files `attachment_ids` (uploaded before, not yet part of an email)."""
     agent = me(ticket.portal_id, actor)
     require_can_work(agent, ticket)
     if action not in ("reply", "reply_all", "forward"):
@@ -82,6 +84,7 @@ def do_send_thread(
         cc = [a for a in last_in.cc if a not in to]
     if not to:
         raise Problem.invalid({"to": ["Say who receives this email."]})
+    files = _unsent_files(ticket, attachment_ids)
     in_reply_to, references = _thread_refs(ticket)
     now = timezone.now()
     prefix = "Fwd" if action == "forward" else "Re"
@@ -103,6 +106,8 @@ def do_send_thread(
     if action != "forward" and ticket.first_response_at is None:
         changes["first_response_at"] = now
         ticket.first_response_seconds = int((now - ticket.created_at).total_seconds())
+    if files:
+        Attachment.objects.filter(pk__in=[f.pk for f in files]).update(thread=thread)
     stored: list[str] = []
     try:
         for upload in uploads:
@@ -119,6 +124,21 @@ def do_send_thread(
 
     transaction.on_commit(lambda: tasks.send_thread_email.enqueue(thread.id))
     return thread
+
+
+def _unsent_files(ticket: Ticket, attachment_ids) -> list[Attachment]:
+    if not attachment_ids:
+        return []
+    try:
+        wanted = {int(pk) for pk in attachment_ids}
+    except (TypeError, ValueError):
+        raise Problem.invalid({"attachment_ids": ["Give attachment ids."]}) from None
+    files = list(ticket.attachments.filter(pk__in=wanted, thread__isnull=True))
+    if len(files) != len(wanted):
+        raise Problem.invalid(
+            {"attachment_ids": ["Only files of this ticket not yet sent with an email."]}
+        )
+    return files
 
 
 @transaction.atomic

@@ -59,12 +59,14 @@ def ticket_page(request, ticket_id: int):
                 "choices": [(c, c) for c in f.choices],
             }
         )
+    attachments = list(queries.attachments_of(ticket))
     context = {
         "portal": me.portal,
         "me": me,
         "ticket": ticket,
         "conversation": conversation,
-        "attachments": queries.attachments_of(ticket),
+        "attachments": attachments,
+        "unsent_files": [a for a in attachments if a.thread_id is None],
         "events": queries.events_of(ticket),
         "fields": fields,
         "agents": queries.agents_of(me.portal).filter(state="active"),
@@ -89,6 +91,7 @@ def send(request, ticket_id: int):
         cc=request.POST.get("cc", ""),
         content=request.POST.get("content", ""),
         uploads=request.FILES.getlist("files"),
+        attachment_ids=request.POST.getlist("attachment_ids"),
     )
     return redirect(_url(request, ticket.pk))
 
