@@ -228,6 +228,23 @@ def desk(rec, *, quick: bool, console) -> None:
         target_ms=50,
     )
     rec.latency(
+        "page tickets?contact_id",
+        timed(
+            lambda: get(f"/desk/{SLUG}/tickets/?contact_id={rng.choice(contact_ids)}", api=False),
+            repeat // 2,
+        ),
+        target_ms=50,
+    )
+    for kind, ids in (("contact", contact_ids), ("account", account_ids)):
+        rec.latency(
+            f"page {kind} (tickets, stats, charts)",
+            timed(
+                lambda k=kind, i=ids: get(f"/desk/{SLUG}/{k}s/{rng.choice(i)}/", api=False),
+                repeat // 2,
+            ),
+            target_ms=50,
+        )
+    rec.latency(
         "API stats?contact_id",
         timed(lambda: get(f"/api/desk/v1/stats?contact_id={rng.choice(contact_ids)}"), repeat),
         target_ms=10,
