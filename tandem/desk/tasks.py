@@ -37,7 +37,7 @@ def send_invitation(agent_id: int) -> None:
         inviter=inviter,
         place=agent.portal.name,
         product="Tandem Desk",
-        role=agent.get_role_display(),
+        role=Agent.Role(agent.role).label,  # lazy: rendered in the invitee's language
         url=links.invitation_url(agent),
     )
 

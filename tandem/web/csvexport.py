@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
 
 from tandem.web.pagination import keyset_page
@@ -42,7 +44,18 @@ def stream_csv(
             return
 
 
-def csv_download(chunks: Iterator[str], filename: str) -> StreamingHttpResponse:
+def csv_download(request, chunks: Iterator[str], filename: str) -> StreamingHttpResponse:
+    """A download streamed as it is written. Under ASGI (uvicorn) Django would first read a
+    plain iterator to the end, holding the whole file in memory: there, each chunk is
+    fetched on the request's sync thread (where its database connection lives) as it is sent."""
+    if isinstance(request, ASGIRequest):
+        chunks = _one_by_one(chunks)
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+async def _one_by_one(chunks: Iterator[str]) -> AsyncIterator[str]:
+    step = sync_to_async(next, thread_sensitive=True)
+    while (chunk := await step(chunks, None)) is not None:
+        yield chunk

@@ -190,3 +190,7 @@ def test_files_uploaded_first_go_out_with_a_reply(
         attachment_ids=[screenshot],
     )  # fmt: skip
     problem(again, 400)  # already part of an email
+    for junk in ([2**63], ["abc"], [-1], [True], [screenshot, 2**70]):
+        bad = send(client, ticket, django_capture_on_commit_callbacks, content="x",
+                   attachment_ids=junk)  # fmt: skip
+        assert bad.status_code in (400, 422) and bad["Content-Type"] == "application/problem+json"

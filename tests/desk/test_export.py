@@ -61,13 +61,15 @@ def test_export_follows_the_view_and_filters(browser, tickets, department):
     assert invoice["contact"] == "Customer" and invoice["is_overdue"] == "False"
 
 
-def test_export_holds_only_what_the_agent_may_see(browser, desk, tickets):
+def test_export_holds_only_what_the_agent_may_see(browser, desk, tickets, other_ticket):
     for who in ("agent", "light"):
         subjects = {r["subject"] for r in rows(browser(who).get(f"{PAGE}export.csv"))}
         assert "Invoice is wrong" not in subjects  # Billing is not their department
         assert "Solved already" in subjects
     subjects = {r["subject"] for r in rows(desk("agent").get(API))}
     assert "Invoice is wrong" not in subjects and "Solved already" in subjects
+    everything = {r["subject"] for r in rows(browser("admin").get(f"{PAGE}export.csv"))}
+    assert "Invoice is wrong" in everything and other_ticket.subject not in everything
 
 
 def test_spreadsheet_formulas_are_defused(desk, tickets):
@@ -107,3 +109,35 @@ def test_next_page_keeps_the_email_filter(browser, make_ticket):
         make_ticket(f"Bulk {i}", contact={"last_name": "Same", "email": "same@customer.test"})
     page = browser("admin").get(PAGE, {"email": "same@customer.test"}).content.decode()
     assert 'id="next-page" href="?view=all&amp;email=same%40customer.test' in page
+
+
+def test_under_asgi_the_download_is_fed_one_chunk_at_a_time():
+    # uvicorn serves through ASGI, where Django would read a plain iterator to its end first.
+    import asyncio
+    import threading
+
+    from django.test import AsyncRequestFactory, RequestFactory
+
+    from tandem.web.csvexport import csv_download
+
+    served: list = []
+
+    def written():
+        for chunk in ("a,b\r\n", "1,2\r\n", "3,4\r\n"):
+            served.append(chunk)
+            yield chunk
+
+    response = csv_download(AsyncRequestFactory().get("/"), written(), "x.csv")
+    assert response.is_async and served == []  # nothing read before it is sent
+
+    async def read():
+        return [chunk async for chunk in response.streaming_content]
+
+    got: list = []
+    # A thread of its own: Playwright may hold an event loop in this one.
+    reader = threading.Thread(target=lambda: got.extend(asyncio.run(read())))
+    reader.start()
+    reader.join()
+    assert got == [b"a,b\r\n", b"1,2\r\n", b"3,4\r\n"]
+    plain = csv_download(RequestFactory().get("/"), iter(["x\r\n"]), "x.csv")
+    assert not plain.is_async and list(plain.streaming_content) == [b"x\r\n"]

@@ -62,7 +62,7 @@ def test_invitations_are_written_in_the_invited_persons_language(
     [desk_mail] = mail.outbox
     assert desk_mail.subject.endswith("lädt Sie zu Acme Support auf Tandem ein")
     assert "auf Tandem Desk ein" in desk_mail.body and "/desk/invitation/" in desk_mail.body
-    assert "14 Tage gültig" in desk_mail.body
+    assert "14 Tage gültig" in desk_mail.body and "als Light-Agent." in desk_mail.body
 
     owner = person("owner@other.test")
     owner.language = "es"

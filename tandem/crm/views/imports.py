@@ -72,4 +72,4 @@ def export_csv(request, module: str):
     qs, order = queries.records_of(
         member, target, q=request.GET.get("q"), filters=filters, sort=request.GET.get("sort")
     )
-    return csv_download(export_rows(target, qs, order), f"{target.api_name}.csv")
+    return csv_download(request, export_rows(target, qs, order), f"{target.api_name}.csv")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tandem.desk import sniff
 from tandem.desk.actions._base import DESK, me, record_change, sanitize, user_of
 from tandem.desk.actions.tickets import apply_changes, event, require_can_see, require_can_work
+from tandem.desk.ids import as_id
 from tandem.desk.models import Attachment, Comment, Thread, Ticket
 from tandem.web.errors import Problem
 
@@ -84,7 +85,6 @@ def do_send_thread(
         cc = [a for a in last_in.cc if a not in to]
     if not to:
         raise Problem.invalid({"to": ["Say who receives this email."]})
-    files = _unsent_files(ticket, attachment_ids)
     in_reply_to, references = _thread_refs(ticket)
     now = timezone.now()
     prefix = "Fwd" if action == "forward" else "Re"
@@ -106,8 +106,7 @@ def do_send_thread(
     if action != "forward" and ticket.first_response_at is None:
         changes["first_response_at"] = now
         ticket.first_response_seconds = int((now - ticket.created_at).total_seconds())
-    if files:
-        Attachment.objects.filter(pk__in=[f.pk for f in files]).update(thread=thread)
+    _claim_files(ticket, thread, attachment_ids)
     stored: list[str] = []
     try:
         for upload in uploads:
@@ -126,19 +125,19 @@ def do_send_thread(
     return thread
 
 
-def _unsent_files(ticket: Ticket, attachment_ids) -> list[Attachment]:
+def _claim_files(ticket: Ticket, thread: Thread, attachment_ids) -> None:
+    """Make the ticket's files `attachment_ids` part of `thread`'s email. One UPDATE that only
+    takes files still free, so two emails sent at once cannot both claim a file."""
     if not attachment_ids:
-        return []
-    try:
-        wanted = {int(pk) for pk in attachment_ids}
-    except (TypeError, ValueError):
-        raise Problem.invalid({"attachment_ids": ["Give attachment ids."]}) from None
-    files = list(ticket.attachments.filter(pk__in=wanted, thread__isnull=True))
-    if len(files) != len(wanted):
-        raise Problem.invalid(
-            {"attachment_ids": ["Only files of this ticket not yet sent with an email."]}
-        )
-    return files
+        return
+    ids = [as_id(value) for value in attachment_ids]
+    unsendable = {"attachment_ids": ["Only files of this ticket not yet sent with an email."]}
+    if None in ids:
+        raise Problem.invalid(unsendable)
+    wanted = set(ids)
+    claimed = ticket.attachments.filter(pk__in=wanted, thread__isnull=True).update(thread=thread)
+    if claimed != len(wanted):
+        raise Problem.invalid(unsendable)  # the transaction rolls the claims back
 
 
 @transaction.atomic

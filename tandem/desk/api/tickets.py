@@ -73,7 +73,9 @@ def export_tickets(
         department_id=department_id,
         assignee_id=assignee_id,
     )
-    return csv_download(queries.export_tickets(qs, queries.sort_order(sort)), "tickets.csv")
+    return csv_download(
+        request, queries.export_tickets(qs, queries.sort_order(sort)), "tickets.csv"
+    )
 
 
 @router.post("/tickets", response={201: TicketOut})

@@ -141,7 +141,7 @@ def export_csv(request):
     except Problem as exc:
         messages.error(request, _explain(exc))
         return redirect("desk:tickets", me.portal.slug)
-    return csv_download(queries.export_tickets(qs, order), f"{me.portal.slug}-tickets.csv")
+    return csv_download(request, queries.export_tickets(qs, order), f"{me.portal.slug}-tickets.csv")
 
 
 @desk_view
