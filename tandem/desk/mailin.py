@@ -83,11 +83,13 @@ def is_automatic(message: EmailMessage) -> bool:
     automatically, or two robots would mail each other forever."""
     submitted = str(message.get("Auto-Submitted", "no")).strip().lower()
     precedence = str(message.get("Precedence", "")).strip().lower()
+    sender = parseaddr(str(message.get("From", "")))[1].lower()
     return (
         submitted != "no"
         or precedence in {"bulk", "junk", "list", "auto_reply"}
         or any(h in message for h in ("X-Autoreply", "X-Autorespond", "List-Id"))
-        or str(message.get("Return-Path", "")).strip() == "<>"
+        or str(message.get("Return-Path", "")).strip() == "<>"  # a bounce
+        or sender.split("@")[0] in {"mailer-daemon", "postmaster"}
     )
 
 

@@ -59,10 +59,17 @@ def test_the_customers_answer_to_the_acknowledgement_threads_onto_the_ticket(
         b"Precedence: bulk",
         b"X-Autoreply: yes",
         b"List-Id: <customers.list.test>",
+        b"Return-Path: <>",
+        b"From: Mail Delivery System <MAILER-DAEMON@customer.test>",
     ],
 )
 def test_robots_are_not_answered(portal, mailoutbox, django_capture_on_commit_callbacks, header):
     raw = FIRST.replace(b"MIME-Version: 1.0", header + b"\nMIME-Version: 1.0", 1)
+    if header.startswith((b"Return-Path", b"From")):
+        name = header.split(b":")[0]
+        raw = b"\n".join(
+            line for line in raw.split(b"\n") if not line.startswith(name + b": ") or line == header
+        )
     ticket = mail_in(raw, django_capture_on_commit_callbacks)
     assert ticket.subject == "Screen stays black after update"  # filed all the same
     assert mailoutbox == []
