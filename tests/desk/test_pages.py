@@ -317,3 +317,21 @@ def test_a_file_already_on_the_ticket_can_go_out_with_a_reply(
     assert message.to == ["l2@acme.test"] and message.attachments[0][0] == "log.txt"
     page = client.get(f"{BASE}/tickets/{ticket.id}/").content.decode()
     assert 'name="attachment_ids"' not in page  # sent: part of that email now
+
+
+def test_a_contacts_account_stays_chosen_however_far_down_the_alphabet(browser_as, portal):
+    from tandem.desk.models import Account, Contact
+
+    Account.objects.bulk_create(
+        [Account(portal=portal, account_name=f"AAA {i:03}") for i in range(210)]
+    )
+    zulu = Account.objects.create(portal=portal, account_name="Zulu Ltd")
+    contact = Contact.objects.create(portal=portal, last_name="Far", account=zulu)
+    client = browser_as("agent")
+    page = client.get(f"{BASE}/contacts/{contact.id}/").content.decode()
+    assert f'<option value="{zulu.id}" selected>Zulu Ltd</option>' in page
+    client.post(f"{BASE}/contacts/{contact.id}/", {"last_name": "Far", "account_id": zulu.id})
+    contact.refresh_from_db()
+    assert contact.account_id == zulu.id
+    account_page = client.get(f"{BASE}/accounts/{zulu.id}/").content.decode()
+    assert f'<li><a href="{BASE}/contacts/{contact.id}/">Far</a> </li>' in account_page
