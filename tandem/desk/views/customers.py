@@ -200,9 +200,11 @@ def _account_options(portal, contact) -> str:
 
 def _member_items(portal, account) -> str:
     base = reverse("desk:contacts", args=[portal.slug])
-    members = queries.contacts(portal, account_id=account.pk).only(
-        "id", "first_name", "last_name", "email"
-    )[:100]
+    members = (
+        queries.contacts(portal, account_id=account.pk)
+        .select_related(None)
+        .only("id", "first_name", "last_name", "email")[:100]
+    )
     return format_html_join(
         "", '<li><a href="{}{}/">{}</a> {}</li>', ((base, c.id, c.name, c.email) for c in members)
     )
