@@ -68,3 +68,45 @@ def test_overdue_for_too_long_is_escalated(admin, department, make_ticket):
 
 def test_sweep_is_a_periodic_job():
     assert "desk.sla_sweep" in [job.name for job in periodic.jobs()]
+
+
+def _policy(admin, department):
+    actions.do_set_sla(
+        actor=admin,
+        department=department("Support"),
+        first_response_hours={"Medium": 4, "Urgent": 1},
+        resolution_hours={"Medium": 48, "Urgent": 4},
+    )
+
+
+def test_raising_the_priority_brings_the_policy_due_date_forward(admin, department, make_ticket):
+    _policy(admin, department)
+    ticket = make_ticket()
+    assert ticket.due_date == ticket.created_at + timedelta(hours=48)
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"priority": "Urgent"})
+    ticket.refresh_from_db()
+    assert ticket.due_date == ticket.created_at + timedelta(hours=4)
+    assert ticket.response_due_at == ticket.created_at + timedelta(hours=1)
+    changes = ticket.events.order_by("-id").first().changes
+    assert set(changes) == {"priority", "due_date"}
+
+
+def test_a_due_date_set_by_hand_survives_a_priority_change(admin, department, make_ticket):
+    _policy(admin, department)
+    ticket = make_ticket()
+    by_hand = (timezone.now() + timedelta(days=10)).replace(microsecond=0)
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"due_date": by_hand.isoformat()})
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"priority": "Urgent"})
+    ticket.refresh_from_db()
+    assert ticket.due_date == by_hand
+
+
+def test_moving_to_another_department_follows_its_policy(admin, department, make_ticket):
+    _policy(admin, department)
+    ticket = make_ticket(dept="Billing")
+    assert ticket.due_date != ticket.created_at + timedelta(hours=48)
+    actions.do_update_ticket(
+        actor=admin, ticket=ticket, data={"department_id": department("Support").id}
+    )
+    ticket.refresh_from_db()
+    assert ticket.due_date == ticket.created_at + timedelta(hours=48)

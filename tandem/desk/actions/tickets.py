@@ -183,15 +183,41 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
     return new
 
 
+DEADLINES = (("resolution", "due_date"), ("response", "response_due_at"))
+
+
+def sla_deadlines(ticket: Ticket) -> dict:
+    """What the department's policy makes of the ticket's deadlines at its priority, counted
+    from creation: {"due_date": …, "response_due_at": …}, None where the policy sets none."""
+    policy = getattr(ticket.department, "sla", None) if ticket.department_id else None
+    out = {}
+    for kind, attr in DEADLINES:
+        hours = policy.hours(kind, ticket.priority) if policy else None
+        out[attr] = ticket.created_at + timedelta(hours=hours) if hours else None
+    return out
+
+
 def _deadlines(ticket: Ticket) -> None:
     # The department was read with its policy (select_related): no query here.
-    policy = getattr(ticket.department, "sla", None) if ticket.department_id else None
-    if policy is None:
+    for attr, due in sla_deadlines(ticket).items():
+        if due and getattr(ticket, attr) is None:
+            setattr(ticket, attr, due)
+
+
+def _renew_deadlines(ticket: Ticket, before: dict, changes: dict) -> None:
+    """After a change of priority or department, deadlines the policy had set follow the new
+    policy. A due date an agent set by hand (anything but the old policy's value) is kept,
+    and so is one given in this same change."""
+    if not ticket.is_open:
         return
-    for kind, attr in (("resolution", "due_date"), ("response", "response_due_at")):
-        hours = policy.hours(kind, ticket.priority)
-        if hours and getattr(ticket, attr) is None:
-            setattr(ticket, attr, ticket.created_at + timedelta(hours=hours))
+    for attr, due in sla_deadlines(ticket).items():
+        current = getattr(ticket, attr)
+        if attr in changes or due is None or current == due:
+            continue
+        if current is None or current == before[attr]:
+            setattr(ticket, attr, due)
+            if attr == "due_date":  # the response deadline is internal: not in the history
+                changes[attr] = (current, due)
 
 
 def file_ticket(
@@ -299,6 +325,8 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
     now = timezone.now()
     if new.get("status") == Ticket.Status.ESCALATED:
         new.setdefault("is_escalated", True)
+    renews = "priority" in new or "department" in new
+    before = sla_deadlines(ticket) if renews else {}
     changes = {}
     for key, value in new.items():
         old = getattr(ticket, key)
@@ -316,6 +344,8 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
         ticket.resolution_seconds = took if closing else None
         if closing:
             ticket.is_overdue = False
+    if renews and ("priority" in changes or "department_id" in changes):
+        _renew_deadlines(ticket, before, changes)
     if "due_date" in changes and (ticket.due_date is None or ticket.due_date > now):
         ticket.is_overdue = False
     ticket.sync_flags()
