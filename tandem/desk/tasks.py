@@ -58,7 +58,7 @@ def send_thread_email(thread_id: int) -> None:
         if thread is None:
             return
         ticket = thread.ticket
-        context = {"thread": thread, "ticket": ticket, "url": links.customer_url(ticket)}
+        context = {"thread": thread, "ticket": ticket, "url": _customer_link(thread, links)}
         html = render_to_string("desk/email/thread.html", context)
         headers = {"Message-ID": thread.message_id}
         if thread.in_reply_to:
@@ -80,6 +80,24 @@ def send_thread_email(thread_id: int) -> None:
         message.send()
         thread.sent_at = timezone.now()
         thread.save(update_fields=["sent_at"])
+
+
+def _customer_link(thread, links) -> str:
+    """The signed link to the customer's ticket page, or "" when this email must not carry it.
+
+    The link is a bearer credential: whoever holds it reads the public conversation and replies
+    as the customer. So only a reply or reply-all addressed To the ticket's customer carries it.
+    A forward never does (it goes to a third party: a supplier, a colleague), nor does a reply
+    whose To is someone else, even when the customer is in Cc. One message has one body, so
+    the Cc of a reply to the customer see the link too: those are the people the customer
+    copied on their own message (what reply-all fills in), who already share the conversation;
+    an agent who wants to bring in someone else forwards, and the link stays out."""
+    email = (thread.ticket.email or "").strip().lower()
+    if thread.action not in (thread.Action.REPLY, thread.Action.REPLY_ALL) or not email:
+        return ""
+    if email not in [address.strip().lower() for address in thread.to]:
+        return ""
+    return links.customer_url(thread.ticket)
 
 
 @task()

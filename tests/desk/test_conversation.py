@@ -119,7 +119,7 @@ def upload(client, ticket, name, content):
 
 
 def test_attachment_type_comes_from_the_bytes(desk, ticket):
-    client = desk("light")
+    client = desk("agent")  # Light Agents attach nothing (test_conversation_fixes.py)
     r = upload(client, ticket, "photo.txt", PNG)
     assert r.status_code == 201, r.content
     assert r.json()["content_type"] == "image/png" and r.json()["name"] == "photo.txt"

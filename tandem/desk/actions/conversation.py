@@ -201,8 +201,10 @@ def _delete_files(names) -> None:
 
 @transaction.atomic
 def do_attach(*, actor, ticket: Ticket, upload, origin: str = DESK) -> Attachment:
+    """A file on the ticket (internal until an email sends it). Working on the ticket: Light
+    Agents may not, as their comments carry text only; checked before anything is stored."""
     agent = me(ticket.portal_id, actor)
-    require_can_see(agent, ticket)
+    require_can_work(agent, ticket)
     attachment = store_attachment(ticket, upload, user=user_of(agent))
     try:
         event(ticket, "attached", actor=agent, changes={"file": (None, attachment.name)})
