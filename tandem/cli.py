@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 
-def _setup() -> None:
-    """Load settings and connect, or stop with a one-line reason."""
+def _setup(code: int = 2) -> None:
+    """Load settings and connect, or stop with a one-line reason and exit `code`."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
     from django.core.exceptions import ImproperlyConfigured
 
@@ -19,14 +19,14 @@ def _setup() -> None:
 
         django.setup()
     except ImproperlyConfigured as exc:
-        _fail(f"bad configuration: {exc}")
+        _fail(f"bad configuration: {exc}", code)
     from django.db import DatabaseError, connection
 
     try:
         connection.ensure_connection()
     except DatabaseError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        _fail(f"cannot reach the database ({connection.vendor}): {reason}")
+        _fail(f"cannot reach the database ({connection.vendor}): {reason}", code)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -174,7 +174,9 @@ def main(argv: list[str] | None = None) -> None:
         from bench import harness
 
         harness.prepare_environment()
-    _setup()
+    # mail-in answers an MTA: 75 (EX_TEMPFAIL) keeps the message queued until the database
+    # or the configuration is back, where 2 would bounce the customer's email.
+    _setup(75 if args.command == "mail-in" else 2)
     args.func(args)
 
 

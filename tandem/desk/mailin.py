@@ -4,7 +4,9 @@ an MTA pipes mail) as a new ticket or as a reply on the ticket it answers."""
 from __future__ import annotations
 
 import email
+import email.errors
 import email.policy
+import logging
 import re
 import sys
 from email.message import EmailMessage
@@ -18,11 +20,27 @@ from tandem.desk import actions, queries
 from tandem.desk.models import Thread, Ticket
 from tandem.web.errors import Problem
 
-# sysexits.h: what an MTA understands. 65 bounces the message, 67 says "no such mailbox".
-EX_OK, EX_DATAERR, EX_NOUSER = 0, 65, 67
+# sysexits.h: what an MTA understands. 65 bounces the message, 67 says "no such mailbox",
+# 75 keeps it in the queue to try again later.
+EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 0, 65, 67, 75
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024
 TICKET_TAG = re.compile(r"\[#(\d+)\]")
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+# What the stdlib's header parser raises on a header it cannot read: `From: "a" <` is an
+# IndexError deep inside email._header_value_parser; others give ValueError or TypeError.
+HEADER_ERRORS = (
+    LookupError,  # IndexError, KeyError, an unknown charset
+    ValueError,  # UnicodeError too
+    TypeError,
+    email.errors.MessageError,  # HeaderParseError
+)
+# The headers this module reads (keep in step with the code below), and those a MIME part is
+# read by (get_body, iter_attachments, get_filename). parse() reads them all up front.
+READ_HEADERS = ("From", "Cc", "Subject", "Message-ID", "In-Reply-To", "References",
+                "Auto-Submitted", "Precedence", "Return-Path")  # fmt: skip
+PART_HEADERS = ("Content-Type", "Content-Disposition", "Content-Transfer-Encoding")
+
+log = logging.getLogger("tandem.desk.mailin")
 
 
 class Malformed(Exception):
@@ -39,13 +57,27 @@ def parse(raw: bytes) -> EmailMessage:
         type(d).__name__ in ("MissingHeaderBodySeparatorDefect",) for d in message.defects
     ):
         raise Malformed("no message headers found (is this an RFC 822 message?)")
+    # A header is parsed each time it is read, the same way each time: read the ones we use
+    # now, so one the parser chokes on makes a Malformed message, not a traceback halfway
+    # through filing. Headers we never read (a broken Reply-To) do not refuse the message.
+    for part in message.walk():
+        for name in READ_HEADERS + PART_HEADERS if part is message else PART_HEADERS:
+            try:
+                [str(value) for value in part.get_all(name, [])]
+            except HEADER_ERRORS as exc:
+                raise Malformed(f"the {name} header cannot be read ({_why(exc)})") from None
     try:
         sender = parseaddr(str(message.get("From", "")))[1]
-    except (TypeError, ValueError):
+    except HEADER_ERRORS:
         sender = ""
     if "@" not in sender:
         raise Malformed("the message has no valid From address")
     return message
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def body_html(message: EmailMessage) -> str:
@@ -91,6 +123,14 @@ def is_automatic(message: EmailMessage) -> bool:
         or str(message.get("Return-Path", "")).strip() == "<>"  # a bounce
         or sender.split("@")[0] in {"mailer-daemon", "postmaster"}
     )
+
+
+def _cc(message: EmailMessage) -> list[str]:
+    try:
+        pairs = getaddresses([str(v) for v in message.get_all("Cc", [])])
+    except HEADER_ERRORS as exc:  # parse() reads every header first; this is a second guard
+        raise Malformed(f"the Cc header cannot be read ({_why(exc)})") from None
+    return [address for _name, address in pairs if address]
 
 
 def answered_ticket(portal, message: EmailMessage, sender: str) -> Ticket | None:
@@ -147,7 +187,7 @@ def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
     files = attachments(message)
     ticket = answered_ticket(portal, message, sender)
     if ticket is not None:
-        cc = [a for _n, a in getaddresses([str(v) for v in message.get_all("Cc", [])]) if a]
+        cc = _cc(message)
         thread = actions.file_incoming(
             ticket,
             from_email=sender,
@@ -188,7 +228,18 @@ def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
 
 
 def main(portal_slug: str, stream=None) -> int:
-    """The command: read stdin, file it, say what happened; an exit code the MTA understands."""
+    """The command: read stdin, file it, say what happened; an exit code the MTA understands.
+    An unexpected error (a bug, the database gone) is logged with its traceback and answered
+    with EX_TEMPFAIL: the MTA keeps the message and tries again, nothing is lost or bounced."""
+    try:
+        return _main(portal_slug, stream)
+    except Exception as exc:  # the last resort: the MTA needs an exit code, not a traceback
+        log.exception("mail-in for portal %r failed", portal_slug)
+        print(f"tandem mail-in: failed ({_why(exc)}); try again later", file=sys.stderr)
+        return EX_TEMPFAIL
+
+
+def _main(portal_slug: str, stream=None) -> int:
     stream = stream or sys.stdin.buffer
     portal = queries.portal_by_slug(portal_slug)
     if portal is None:
