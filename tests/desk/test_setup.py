@@ -118,7 +118,9 @@ def test_new_person_has_no_password_until_activation(desk, django_capture_on_com
 
 def test_ticket_fields_are_listed_and_removed_by_admins(desk):
     made = desk("admin").post(f"{API}/ticket-fields", {"label": "Serial", "type": "text"}).json()
-    assert made["name"] in [f["name"] for f in desk("agent").get(f"{API}/ticket-fields").json()]
+    assert made["name"] in [
+        f["name"] for f in desk("agent").get(f"{API}/ticket-fields").json()["data"]
+    ]
     problem(desk("agent").delete(f"{API}/ticket-fields/{made['id']}"), 403)
     assert desk("admin").delete(f"{API}/ticket-fields/{made['id']}").status_code == 204
     problem(desk("admin").delete(f"{API}/ticket-fields/{made['id']}"), 404)

@@ -79,7 +79,7 @@ def test_update_field_closes_and_reopens(desk, ticket):
 def test_every_change_is_in_the_history(desk, ticket):
     client = desk("agent")
     client.patch(f"{T}/{ticket.id}", {"priority": "Urgent", "subject": "Fire!"})
-    history = client.get(f"{T}/{ticket.id}/history").json()
+    history = client.get(f"{T}/{ticket.id}/history").json()["data"]
     assert [e["kind"] for e in history] == ["created", "updated"]
     assert history[1]["changes"] == {
         "priority": ["Medium", "Urgent"],

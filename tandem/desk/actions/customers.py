@@ -131,9 +131,12 @@ def do_save_product(
     changed = _assign(product, data, PRODUCT_FIELDS)
     departments = None
     if "department_ids" in data:
-        wanted = set(data["department_ids"] or [])
-        departments = list(Department.objects.filter(portal=portal, pk__in=wanted))
-        if len(departments) != len(wanted):
+        wanted = {as_id(pk) for pk in data["department_ids"] or []}
+        # None: junk or beyond a 64-bit column, where `pk__in` makes the database raise.
+        departments = (
+            [] if None in wanted else list(Department.objects.filter(portal=portal, pk__in=wanted))
+        )
+        if None in wanted or len(departments) != len(wanted):
             raise Problem.invalid({"department_ids": ["Unknown department in this portal."]})
         if created or {d.id for d in departments} != {d.id for d in product.departments.all()}:
             changed.append("department_ids")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.desk.actions._base import me, require_admin
+from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, Department, Portal, SlaPolicy, TicketField
 from tandem.desk.models.tenancy import PRIORITIES
 from tandem.identity import invitations
@@ -85,9 +86,12 @@ def _role(role: str) -> str:
 
 
 def _departments(portal_id: int, department_ids) -> list[Department]:
-    wanted = set(department_ids or [])
-    found = list(Department.objects.filter(portal=portal_id, pk__in=wanted))
-    if len(found) != len(wanted):
+    wanted = {as_id(pk) for pk in department_ids or []}
+    # None: junk or beyond a 64-bit column, where `pk__in` makes the database raise.
+    found = (
+        [] if None in wanted else list(Department.objects.filter(portal=portal_id, pk__in=wanted))
+    )
+    if None in wanted or len(found) != len(wanted):
         raise Problem.invalid({"department_ids": ["Unknown department in this portal."]})
     return found
 
@@ -164,18 +168,34 @@ def do_accept_invitation(*, token: str, user=None, password: str = "", name: str
     return agent
 
 
+AGENT_STATES = {"active": Agent.State.ACTIVE, "deactivated": Agent.State.DEACTIVATED}
+
+
 @transaction.atomic
-def do_update_agent(*, actor, agent: Agent, role: str | None = None, department_ids=None) -> Agent:
+def do_update_agent(
+    *, actor, agent: Agent, role: str | None = None, department_ids=None, state: str | None = None
+) -> Agent:
+    """Change an agent's role, departments and state ("active" or "deactivated") together:
+    every part is checked before anything is written, so a refused part changes nothing."""
     admin = me(agent.portal_id, actor)
     require_admin(admin, "change agents")
+    role = _role(role) if role is not None else None
+    if state is not None and state not in AGENT_STATES:
+        raise Problem.invalid({"state": ["Choose active or deactivated."]})
+    departments = None
+    if department_ids is not None:
+        departments = _departments(agent.portal_id, department_ids)
+    stays_admin = (role or agent.role) == Agent.Role.ADMIN and state != "deactivated"
+    if agent.is_admin and not stays_admin:
+        _keep_an_admin(agent)
     if role is not None:
-        role = _role(role)
-        if agent.is_admin and role != Agent.Role.ADMIN:
-            _keep_an_admin(agent)
         agent.role = role
         agent.save(update_fields=["role"])
-    if department_ids is not None:
-        agent.departments.set(_departments(agent.portal_id, department_ids))
+    if departments is not None:
+        agent.departments.set(departments)
+    if state is not None:
+        agent.state = AGENT_STATES[state]
+        agent.save(update_fields=["state"])
     return agent
 
 

@@ -4,6 +4,7 @@ ticket event (history) and in the change log."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from datetime import timedelta
 
 from django.db import transaction
@@ -83,19 +84,23 @@ def _fk(model, portal_id: int, value, field: str, errors: dict, related=(), **ex
 def _due(value, errors: dict):
     if value in (None, ""):
         return None
-    if isinstance(value, dt.datetime):
-        parsed = value
-    elif isinstance(value, str):
-        parsed = parse_datetime(value)
-        if parsed is None and parse_date(value):
-            parsed = dt.datetime.combine(parse_date(value), dt.time(23, 59))
-    else:
+    parsed = None
+    try:
+        if isinstance(value, dt.datetime):
+            parsed = value
+        elif isinstance(value, str):
+            parsed = parse_datetime(value)
+            day = parse_date(value) if parsed is None else None
+            if day is not None:
+                parsed = dt.datetime.combine(day, dt.time(23, 59))
+        if parsed is not None:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed, dt.UTC)
+            parsed.astimezone(dt.UTC)  # stored in UTC: 9999-12-31T23:59-05:00 is out of range
+    except (ValueError, OverflowError):  # well formed but impossible: "2026-02-31"
         parsed = None
     if parsed is None:
         errors.setdefault("due_date", []).append("Enter a date and time (ISO 8601).")
-        return None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, dt.UTC)
     return parsed
 
 
@@ -114,15 +119,29 @@ def clean_cf(portal_id: int, values: dict, errors: dict) -> dict:
         if value in (None, ""):
             clean[name] = None
         elif field.type == "number":
-            try:
-                clean[name] = float(value) if "." in str(value) else int(value)
-            except (TypeError, ValueError):
+            number = None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                number = value
+            elif isinstance(value, str):
+                text = value.strip()
+                try:
+                    number = int(text) if text.lstrip("+-").isdigit() else float(text)
+                except ValueError:
+                    number = None
+            # Infinity, NaN and 1e999 (inf) are no numbers: JSON cannot even store them.
+            if number is None or (isinstance(number, float) and not math.isfinite(number)):
                 errors.setdefault(f"cf.{name}", []).append("Enter a number.")
+            else:
+                clean[name] = number
         elif field.type == "date":
-            if not isinstance(value, str) or parse_date(value) is None:
+            try:
+                day = parse_date(value) if isinstance(value, str) else None
+            except ValueError:  # well formed but impossible: "2026-02-31"
+                day = None
+            if day is None:
                 errors.setdefault(f"cf.{name}", []).append("Enter a date (YYYY-MM-DD).")
             else:
-                clean[name] = value
+                clean[name] = day.isoformat()
         elif field.type == "picklist":
             if value not in field.choices:
                 errors.setdefault(f"cf.{name}", []).append(

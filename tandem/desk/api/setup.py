@@ -1,10 +1,10 @@
 """Who I am, departments, agents and invitations, the ZSC key, SLA policies, ticket fields."""
 
-from django.db import transaction
 from ninja import Router
 from ninja.responses import Status
 
 from tandem.desk import actions, queries
+from tandem.desk.ids import as_id
 from tandem.desk.schemas import (
     AgentInviteIn,
     AgentOut,
@@ -19,6 +19,7 @@ from tandem.desk.schemas import (
     ZscKeyOut,
 )
 from tandem.web.api import page_of, paginate
+from tandem.web.errors import Problem
 
 router = Router()
 
@@ -104,19 +105,10 @@ def get_agent(request, agent_id: int):
 
 @router.patch("/agents/{agent_id}", response=AgentOut, tags=["Agents"])
 def update_agent(request, agent_id: int, body: AgentPatchIn):
-    from tandem.web.errors import Problem
-
     agent = queries.agent_for(request.member.portal, agent_id)
     data = body.model_dump(exclude_unset=True)
-    state = data.pop("state", None)
-    if state not in (None, "active", "deactivated"):
-        raise Problem.invalid({"state": ["Choose active or deactivated."]})
-    # One transaction: a refused state change (409) must not leave the role or departments changed.
-    with transaction.atomic():
-        actions.do_update_agent(actor=request.member, agent=agent, **data)
-        if state is not None:
-            actions.do_set_agent_state(actor=request.member, agent=agent, active=state == "active")
-    return queries.agent_for(request.member.portal, agent_id)
+    actions.do_update_agent(actor=request.member, agent=agent, **data)
+    return queries.agent_for(request.member.portal, agent.id)
 
 
 @router.delete(
@@ -136,9 +128,9 @@ def generate_zsc_key(request):
     return Status(201, {"zsc_key": key, "created_at": portal.zsc_key_created_at})
 
 
-@router.get("/ticket-fields", response=list[TicketFieldOut], tags=["Setup"])
-def list_ticket_fields(request):
-    return list(queries.ticket_fields(request.member.portal))
+@router.get("/ticket-fields", response=page_of(TicketFieldOut), tags=["Setup"])
+def list_ticket_fields(request, cursor: str | None = None, limit: int | None = None):
+    return paginate(request, queries.ticket_fields(request.member.portal), order=("id",))
 
 
 @router.post("/ticket-fields", response={201: TicketFieldOut}, tags=["Setup"])
@@ -152,9 +144,8 @@ def add_ticket_field(request, body: TicketFieldIn):
 @router.delete("/ticket-fields/{field_id}", response={204: None}, tags=["Setup"])
 def delete_ticket_field(request, field_id: int):
     """Remove a custom field; values already on tickets stay in their history."""
-    from tandem.web.errors import Problem
-
-    field = queries.ticket_fields(request.member.portal).filter(pk=field_id).first()
+    pk = as_id(field_id)
+    field = queries.ticket_fields(request.member.portal).filter(pk=pk).first() if pk else None
     if field is None:
         raise Problem(404, "No such ticket field in this portal.")
     actions.do_delete_ticket_field(actor=request.member, field=field)

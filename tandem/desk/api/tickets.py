@@ -5,7 +5,7 @@ from ninja.responses import Status
 
 from tandem.desk import actions, queries
 from tandem.desk.schemas import EventOut, StatsOut, TicketIn, TicketOut
-from tandem.web.api import keyset_page, page_of, parse_limit
+from tandem.web.api import keyset_page, page_of, paginate, parse_limit
 from tandem.web.csvexport import csv_download
 
 router = Router(tags=["Tickets"])
@@ -104,9 +104,11 @@ def delete_ticket(request, ticket_id: int):
     return Status(204, None)
 
 
-@router.get("/tickets/{ticket_id}/history", response=list[EventOut])
-def ticket_history(request, ticket_id: int):
-    return list(queries.events_of(queries.ticket_for(request.member, ticket_id)))
+@router.get("/tickets/{ticket_id}/history", response=page_of(EventOut))
+def ticket_history(request, ticket_id: int, cursor: str | None = None, limit: int | None = None):
+    """The ticket's events, oldest first."""
+    events = queries.events_of(queries.ticket_for(request.member, ticket_id))
+    return paginate(request, events, order=("id",))
 
 
 @router.get("/stats", response=StatsOut)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from tandem.desk.ids import as_id
 from tandem.desk.models import Account, Change, Contact, Portal, Product
 from tandem.web.errors import Problem
 
@@ -11,7 +12,10 @@ from tandem.web.errors import Problem
 def contacts(portal: Portal, q: str = "", account_id=None) -> QuerySet[Contact]:
     qs = Contact.objects.filter(portal=portal).select_related("account")
     if account_id not in (None, ""):
-        qs = qs.filter(account_id=account_id)
+        pk = as_id(account_id)
+        if pk is None:  # beyond a 64-bit column the database raises, not "no rows"
+            raise Problem.invalid({"account_id": ["Give an account id."]})
+        qs = qs.filter(account_id=pk)
     q = (q or "").strip()
     if q:
         qs = qs.filter(
@@ -36,10 +40,8 @@ def products(portal: Portal, q: str = "") -> QuerySet[Product]:
 
 
 def _one(qs, pk, what: str):
-    try:
-        obj = qs.filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        obj = None
+    pk = as_id(pk)
+    obj = qs.filter(pk=pk).first() if pk else None
     if obj is None:
         raise Problem(404, f"No such {what} in this portal.")
     return obj

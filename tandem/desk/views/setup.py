@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -116,15 +117,18 @@ def _handle(request, op: str):
             choices=[c.strip() for c in post.get("choices", "").split(",")],
         )
     if op == "delete_field":
-        field = queries.ticket_fields(portal).filter(pk=post.get("field_id") or 0).first()
-        if field is not None:
-            return attempt(
-                request,
-                actions.do_delete_ticket_field,
-                success=_("Removed."),
-                actor=me,
-                field=field,
-            )
+        pk = as_id(post.get("field_id"))
+        field = queries.ticket_fields(portal).filter(pk=pk).first() if pk else None
+        if field is None:
+            messages.error(request, _("No such ticket field in this portal."))
+            return None
+        return attempt(
+            request,
+            actions.do_delete_ticket_field,
+            success=_("Removed."),
+            actor=me,
+            field=field,
+        )
     return None
 
 
