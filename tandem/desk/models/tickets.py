@@ -75,7 +75,12 @@ class Ticket(models.Model):
         db_index=False,
     )
     product = models.ForeignKey(
-        Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+        Product,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         Agent,
@@ -136,6 +141,8 @@ class Ticket(models.Model):
             models.Index(fields=["account", "id", *STATS_COLUMNS], name="desk_t_account_s"),
             models.Index(fields=["department", "id"], name="desk_t_department"),
             models.Index(fields=["assignee", "id"], name="desk_t_assignee"),
+            # A product's tickets, newest first, a page at a time (its page and the list).
+            models.Index(fields=["product", "id"], name="desk_t_product"),
             # The SLA sweep: open tickets whose deadline has passed.
             models.Index(
                 fields=["due_date"],
