@@ -20,6 +20,20 @@ class PortalOut(Schema):
     name: str
 
 
+class PortalSettingsOut(Schema):
+    id: int
+    slug: str
+    name: str
+    acknowledge_new_tickets: bool
+    customer_language: str
+
+
+class PortalSettingsIn(StrictIn):
+    name: str | None = None
+    acknowledge_new_tickets: bool | None = None
+    customer_language: str | None = None
+
+
 class MeOut(Schema):
     user_id: int
     agent_id: int

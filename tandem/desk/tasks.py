@@ -9,8 +9,9 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 from django_tasks import task
 
 from tandem.identity import invitations
@@ -59,7 +60,7 @@ def send_thread_email(thread_id: int) -> None:
             return
         ticket = thread.ticket
         context = {"thread": thread, "ticket": ticket, "url": _customer_link(thread, links)}
-        html = render_to_string("desk/email/thread.html", context)
+        html = _for_customer(ticket.portal, "desk/email/thread.html", context)
         headers = {"Message-ID": thread.message_id}
         if thread.in_reply_to:
             headers["In-Reply-To"] = thread.in_reply_to
@@ -80,6 +81,12 @@ def send_thread_email(thread_id: int) -> None:
         message.send()
         thread.sent_at = timezone.now()
         thread.save(update_fields=["sent_at"])
+
+
+def _for_customer(portal, template: str, context: dict) -> str:
+    """An email body in the portal's customer language (a worker has no request to say)."""
+    with translation.override(portal.customer_language):
+        return render_to_string(template, context)
 
 
 def _customer_link(thread, links) -> str:
@@ -111,9 +118,14 @@ def send_rating_request(ticket_id: int) -> None:
         return
     context = {"ticket": ticket, "rating_url": links.rating_url(ticket)}
     context["url"] = links.customer_url(ticket)
-    body = render_to_string("desk/email/closed.txt", context)
+    body = _for_customer(ticket.portal, "desk/email/closed.txt", context)
+    with translation.override(ticket.portal.customer_language):
+        subject = gettext("[#%(number)s] %(subject)s — how did we do?") % {
+            "number": ticket.number,
+            "subject": ticket.subject,
+        }
     EmailMultiAlternatives(
-        f"[#{ticket.number}] {ticket.subject} — how did we do?",
+        subject,
         body,
         from_email=f"{ticket.portal.name} <{_address()}>",
         to=[ticket.email],
@@ -146,7 +158,7 @@ def send_acknowledgement(ticket_id: int) -> None:
         context = {"ticket": ticket, "url": links.customer_url(ticket)}
         EmailMultiAlternatives(
             f"Re: [#{ticket.number}] {ticket.subject}",
-            render_to_string("desk/email/acknowledgement.txt", context),
+            _for_customer(ticket.portal, "desk/email/acknowledgement.txt", context),
             from_email=f"{ticket.portal.name} <{_address()}>",
             to=[ticket.email],
             headers=headers,

@@ -90,16 +90,20 @@ def test_an_admin_switches_acknowledgements_off_in_setup(
     admin.force_login(person("admin@acme.test"))
     url = "/desk/acme-support/setup/"
     assert 'id="acknowledge-new-tickets" checked' in admin.get(url).content.decode()
-    admin.post(url, {"op": "acknowledgements"})  # the box unticked
+    admin.post(url, {"op": "customer_emails"})  # the box unticked
     portal.refresh_from_db()
     assert portal.acknowledge_new_tickets is False
     assert 'id="acknowledge-new-tickets">' in admin.get(url).content.decode()
     mail_in(FIRST, django_capture_on_commit_callbacks)
     assert mailoutbox == []
     with pytest.raises(Problem) as refused:
-        actions.do_set_acknowledgements(actor=agent_of("agent@acme.test"), portal=portal, on=True)
+        actions.do_update_portal(
+            actor=agent_of("agent@acme.test"),
+            portal=portal,
+            data={"acknowledge_new_tickets": True},
+        )
     assert refused.value.status == 403
-    admin.post(url, {"op": "acknowledgements", "acknowledge_new_tickets": "1"})
+    admin.post(url, {"op": "customer_emails", "acknowledge_new_tickets": "1"})
     portal.refresh_from_db()
     assert portal.acknowledge_new_tickets is True
 

@@ -6,6 +6,7 @@ import hashlib
 import math
 import secrets
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -238,13 +239,38 @@ def do_generate_zsc_key(*, actor, portal: Portal) -> str:
     return raw
 
 
+PORTAL_SETTINGS = ("name", "acknowledge_new_tickets", "customer_language")
+
+
 @transaction.atomic
-def do_set_acknowledgements(*, actor, portal: Portal, on: bool) -> Portal:
-    """Whether customers who open a ticket by email get an acknowledgement."""
+def do_update_portal(*, actor, portal: Portal, data: dict) -> Portal:
+    """The portal's own settings: its name, whether customers who write in get an
+    acknowledgement, and the language customers are written to in. All or nothing."""
     admin = me(portal, actor)
-    require_admin(admin, "change the portal's emails")
-    Portal.objects.filter(pk=portal.pk).update(acknowledge_new_tickets=bool(on))
-    portal.acknowledge_new_tickets = bool(on)
+    require_admin(admin, "change the portal's settings")
+    unknown = sorted(set(data) - set(PORTAL_SETTINGS))
+    errors: dict = {field: ["This setting does not exist."] for field in unknown}
+    clean: dict = {}
+    if "name" in data:
+        name = " ".join(str(data["name"] or "").split())
+        if not name:
+            errors["name"] = ["A portal needs a name."]
+        clean["name"] = name[:120]
+    if "acknowledge_new_tickets" in data:
+        if not isinstance(data["acknowledge_new_tickets"], bool):
+            errors["acknowledge_new_tickets"] = ["Give true or false."]
+        clean["acknowledge_new_tickets"] = data["acknowledge_new_tickets"]
+    if "customer_language" in data:
+        codes = [code for code, _name in settings.LANGUAGES]
+        if data["customer_language"] not in codes:
+            errors["customer_language"] = [f"Choose one of: {', '.join(codes)}."]
+        clean["customer_language"] = data["customer_language"]
+    if errors:
+        raise Problem.invalid(errors)
+    for field, value in clean.items():
+        setattr(portal, field, value)
+    if clean:
+        portal.save(update_fields=list(clean))
     return portal
 
 

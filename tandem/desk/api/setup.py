@@ -12,6 +12,8 @@ from tandem.desk.schemas import (
     DepartmentIn,
     DepartmentOut,
     MeOut,
+    PortalSettingsIn,
+    PortalSettingsOut,
     SlaIn,
     SlaOut,
     TicketFieldIn,
@@ -36,6 +38,19 @@ def me(request):
         "department_ids": sorted(agent.department_ids()),
         "portal": agent.portal,
     }
+
+
+@router.get("/portal", response=PortalSettingsOut, tags=["Portal"])
+def portal_settings(request):
+    """The caller's portal and its settings."""
+    return request.member.portal
+
+
+@router.patch("/portal", response=PortalSettingsOut, tags=["Portal"])
+def update_portal_settings(request, body: PortalSettingsIn):
+    """Change the portal's name, acknowledgements or customer language (Desk admins)."""
+    data = body.model_dump(exclude_unset=True)
+    return actions.do_update_portal(actor=request.member, portal=request.member.portal, data=data)
 
 
 @router.get("/departments", response=page_of(DepartmentOut), tags=["Departments"])

@@ -28,6 +28,11 @@ class Portal(models.Model):
     # A customer who writes in gets an email saying their request is ticket #N, with the link
     # to follow it; some teams answer so fast that they switch it off.
     acknowledge_new_tickets = models.BooleanField(default=True)
+    # Customers have no Tandem account, hence no language of their own: the emails they get
+    # and their ticket pages speak the portal's customer language.
+    customer_language = models.CharField(
+        _("customer language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
 
     def __str__(self) -> str:
         return self.name

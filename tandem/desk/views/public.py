@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,17 +20,28 @@ from tandem.web.errors import Problem
 CUSTOMER_ACTIONS = (Thread.Action.REPLY, Thread.Action.REPLY_ALL, Thread.Action.INCOMING)
 
 
-def _ticket(token: str, salt: str) -> Ticket:
+def _ticket(token: str, salt: str, request=None) -> Ticket:
     ticket = links.ticket_from(token, salt)
     if ticket is None:
         raise Http404("This link is invalid or the ticket no longer exists.")
+    if request is not None:
+        _speak_customer_language(request, ticket)
     return ticket
+
+
+def _speak_customer_language(request, ticket: Ticket) -> None:
+    """The customer's pages speak the portal's customer language, like its emails, unless the
+    visitor picked a language with the switch (the cookie) or is signed in with their own."""
+    chose = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    if not chose and not request.user.is_authenticated:
+        translation.activate(ticket.portal.customer_language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 @require_http_methods(["GET", "POST"])
 def customer_ticket(request, token: str):
     """The customer's view of their ticket: the public conversation, and a reply box."""
-    ticket = _ticket(token, links.CUSTOMER_SALT)
+    ticket = _ticket(token, links.CUSTOMER_SALT, request)
     error = ""
     if request.method == "POST":
         content = request.POST.get("content", "").strip()
@@ -75,7 +88,7 @@ def customer_file(request, token: str, attachment_id: int):
 
 @require_http_methods(["GET", "POST"])
 def rate(request, token: str):
-    ticket = _ticket(token, links.RATING_SALT)
+    ticket = _ticket(token, links.RATING_SALT, request)
     refusals = {
         "not_closed": _("This ticket is not closed yet. You can rate it once it is closed."),
         "expired": _("This rating link has expired."),

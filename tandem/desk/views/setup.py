@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -96,14 +97,21 @@ def _handle(request, op: str):
             resolution_hours=_hours(post, "resolution"),
             escalate_after_hours=escalate or None,
         )
-    if op == "acknowledgements":
+    if op == "customer_emails":
         return attempt(
             request,
-            actions.do_set_acknowledgements,
+            actions.do_update_portal,
             success=_("Saved."),
             actor=me,
             portal=portal,
-            on=post.get("acknowledge_new_tickets") == "1",
+            data={
+                "acknowledge_new_tickets": post.get("acknowledge_new_tickets") == "1",
+                **(
+                    {"customer_language": post["customer_language"]}
+                    if "customer_language" in post
+                    else {}
+                ),
+            },
         )
     if op == "add_field":
         return attempt(
@@ -173,5 +181,6 @@ def setup(request):
         "fields": queries.ticket_fields(me.portal),
         "field_types": TicketField.Type.choices,
         "new_key": new_key if isinstance(new_key, str) else None,
+        "languages": settings.LANGUAGES,
     }
     return render(request, "desk/setup.html", context)
