@@ -26,7 +26,7 @@ SORTS = {
     "due_date": ("due_date", "id"),
     "-due_date": ("-due_date", "-id"),
 }
-FILTERS = ("contact_id", "account_id", "department_id", "assignee_id")
+FILTERS = ("contact_id", "account_id", "product_id", "department_id", "assignee_id")
 
 
 def visible_tickets(agent: Agent) -> QuerySet[Ticket]:
@@ -51,12 +51,12 @@ def _int(value, field: str) -> int:
 
 
 def _customer_scoped(portal_id, departments, filters) -> QuerySet[Ticket] | None:
-    """For a contact's or an account's tickets: check the customer is this portal's, then
-    query by the customer alone, so the database walks that customer's index whatever its
-    statistics say (with the portal in the WHERE clause SQLite may walk the portal's)."""
-    from tandem.desk.models import Account, Contact
+    """For a contact's, an account's or a product's tickets: check it is this portal's, then
+    query by it alone, so the database walks its (…, id) index whatever the statistics say
+    (with the portal in the WHERE clause SQLite may walk the portal's)."""
+    from tandem.desk.models import Account, Contact, Product
 
-    for field, model in (("contact_id", Contact), ("account_id", Account)):
+    for field, model in (("contact_id", Contact), ("account_id", Account), ("product_id", Product)):
         value = filters.get(field)
         if value not in (None, ""):
             if not model.objects.filter(pk=_int(value, field), portal_id=portal_id).exists():
@@ -150,6 +150,37 @@ def attachments_of(ticket: Ticket):
 
 def events_of(ticket: Ticket):
     return ticket.events.select_related("actor").order_by("id")
+
+
+# What a page names by id (a history line, a list filter), and how: (model, the columns
+# read, the name shown).
+NAMED = {
+    "assignee_id": ("Agent", ("id", "user__name", "user__email"), lambda r: r[1] or r[2]),
+    "department_id": ("Department", ("id", "name"), lambda r: r[1]),
+    "contact_id": (
+        "Contact",
+        ("id", "first_name", "last_name", "email"),
+        lambda r: f"{r[1]} {r[2]}".strip() or r[3],
+    ),
+    "account_id": ("Account", ("id", "account_name"), lambda r: r[1]),
+    "product_id": ("Product", ("id", "product_name"), lambda r: r[1]),
+}
+
+
+def names_for(portal_id: int, ids: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    """The names behind ids a page shows, e.g. {"assignee_id": {4: "Ann"}}: one query per
+    kind of id present, however many events or filters name them. Only this portal's rows
+    are named; an id of a deleted row (or of another portal) is simply absent."""
+    from tandem.desk import models
+
+    names: dict[str, dict[int, str]] = {}
+    for field, wanted in ids.items():
+        if field not in NAMED or not wanted:
+            continue
+        model, columns, name = NAMED[field]
+        rows = getattr(models, model).objects.filter(portal_id=portal_id, pk__in=sorted(wanted))
+        names[field] = {r[0]: name(r) for r in rows.values_list(*columns)}
+    return names
 
 
 def attachment_for(agent: Agent, attachment_id) -> Attachment:

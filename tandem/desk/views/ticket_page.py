@@ -3,6 +3,7 @@ attachments, history. Every button posts to a small view that calls one action."
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,17 +12,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tandem.desk import actions, hooks, queries
+from tandem.desk.ids import as_id
 from tandem.desk.models import Ticket
 from tandem.desk.views._common import attempt, desk_view
+from tandem.desk.views.history import FIELD_LABELS, history_lines
+from tandem.web.errors import Problem
 
-# The fields Update Field offers: (name, label, kind)
+# The fields Update Field offers: (name, label, kind). Contact and account are typed (an
+# email, a name or #id) and looked up: a portal may have 100,000 of them, too many to list.
 UPDATABLE = [
     ("status", gettext_lazy("Status"), "choice"),
     ("priority", gettext_lazy("Priority"), "choice"),
     ("channel", gettext_lazy("Channel"), "choice"),
     ("subject", gettext_lazy("Subject"), "text"),
+    ("description", gettext_lazy("Description"), "text"),
     ("due_date", gettext_lazy("Due date"), "datetime"),
     ("department_id", gettext_lazy("Department"), "choice"),
+    ("contact_id", gettext_lazy("Contact"), "lookup"),
+    ("account_id", gettext_lazy("Account"), "lookup"),
     ("product_id", gettext_lazy("Product"), "choice"),
     ("is_escalated", gettext_lazy("Escalated"), "choice"),
 ]
@@ -43,14 +51,15 @@ def ticket_page(request, ticket_id: int):
         "priority": Ticket.Priority.choices,
         "channel": Ticket.Channel.choices,
         "department_id": [(d.id, d.name) for d in queries.departments_of(me.portal)],
-        "product_id": [("", "—")] + [(p.id, p.product_name) for p in queries.products(me.portal)],
+        "product_id": [(p.id, p.product_name) for p in _products(me.portal)],
         "is_escalated": [("true", _("Yes")), ("false", _("No"))],
     }
     fields = [
         {"name": name, "label": label, "kind": kind, "choices": choices.get(name, [])}
         for name, label, kind in UPDATABLE
     ]
-    for f in queries.ticket_fields(me.portal):
+    custom = list(queries.ticket_fields(me.portal))
+    for f in custom:
         fields.append(
             {
                 "name": f"cf.{f.name}",
@@ -67,13 +76,21 @@ def ticket_page(request, ticket_id: int):
         "conversation": conversation,
         "attachments": attachments,
         "unsent_files": [a for a in attachments if a.thread_id is None],
-        "events": queries.events_of(ticket),
+        "history": history_lines(me.portal_id, queries.events_of(ticket), custom),
         "fields": fields,
         "agents": queries.agents_of(me.portal).filter(state="active"),
-        "cf_labels": {f.name: f.label for f in queries.ticket_fields(me.portal)},
+        "cf_labels": {f.name: f.label for f in custom},
         "panels": hooks.ticket_panels(request, ticket),
     }
     return render(request, "desk/ticket.html", context)
+
+
+PRODUCTS_LISTED = 200  # suggested in Update Field; any other is found by its name or code
+
+
+def _products(portal) -> list:
+    qs = queries.products(portal).prefetch_related(None).only("id", "product_name")
+    return list(qs.order_by("product_name", "id")[:PRODUCTS_LISTED])
 
 
 @desk_view
@@ -116,20 +133,90 @@ def comment(request, ticket_id: int):
 @require_POST
 def update(request, ticket_id: int):
     """Update Field, Assign and Close all post here with field=… value=…."""
-    ticket = queries.ticket_for(request.member, ticket_id)
+    me = request.member
+    ticket = queries.ticket_for(me, ticket_id)
     field, value = request.POST.get("field", ""), request.POST.get("value", "")
-    if field == "is_escalated":
-        value = value == "true"
-    data = {"cf": {field[3:]: value}} if field.startswith("cf.") else {field: value or None}
-    attempt(
-        request,
-        actions.do_update_ticket,
-        success=_("Ticket updated."),
-        actor=request.member,
-        ticket=ticket,
-        data=data,
-    )
+    try:
+        if field in ("contact_id", "account_id", "product_id"):
+            value = value.strip() and _record_typed(me.portal, field, value.strip())
+        if field == "is_escalated":
+            value = value == "true"
+        data = {"cf": {field[3:]: value}} if field.startswith("cf.") else {field: value or None}
+        actions.do_update_ticket(actor=me, ticket=ticket, data=data)
+    except Problem as exc:
+        messages.error(request, _refusal(exc, me.portal))
+    else:
+        messages.success(request, _("Ticket updated."))
     return redirect(_url(request, ticket.pk))
+
+
+def _refusal(exc: Problem, portal) -> str:
+    """Why an update was refused, each field called by its label ("Size: Enter a number.")."""
+    labels = {f"cf.{f.name}": f.label for f in queries.ticket_fields(portal)} if exc.errors else {}
+    labels = {**FIELD_LABELS, **labels}
+    details = "; ".join(f"{labels.get(f, f)}: {' '.join(m)}" for f, m in exc.errors.items())
+    return f"{exc.detail} {details}".strip()
+
+
+MATCHES = 6  # candidates read for a typed contact, account or product: 5 named, a 6th is "…"
+
+
+def _record_typed(portal, field: str, text: str) -> int:
+    """The contact, account or product an agent typed in Update Field: #id, an email, a name
+    (or its start), a product code. None matching, or several, is a field error that names
+    the candidates."""
+    pk = as_id(text.lstrip("#"))
+    if pk is not None:
+        return pk  # the action checks that it is this portal's
+    folded = " ".join(text.split()).casefold()
+    if field == "contact_id":
+        by_email = "@" in text
+        found = (
+            queries.contacts_by_email(portal, text) if by_email else _contacts_named(portal, text)
+        )
+        exact = [c for c in found if folded in (c.name.casefold(), c.email.casefold())]
+        nobody = _("No contact has that email or name.")
+    elif field == "account_id":
+        qs = queries.accounts(portal, text).only("id", "account_name", "email")
+        found = list(qs.order_by("account_name", "id")[:MATCHES])
+        exact = [a for a in found if folded in (a.account_name.casefold(), a.email.casefold())]
+        nobody = _("No account has that name or email.")
+    else:
+        qs = queries.products(portal, text).prefetch_related(None)
+        found = list(
+            qs.only("id", "product_name", "product_code").order_by("product_name", "id")[:MATCHES]
+        )
+        exact = [
+            p for p in found if folded in (p.product_name.casefold(), p.product_code.casefold())
+        ]
+        nobody = _("No product has that name or code.")
+    hint = _("Type the code or #id.") if field == "product_id" else _("Type the email or #id.")
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0].pk
+    if not found:
+        raise Problem.invalid({field: [nobody]})
+    shown = ", ".join(
+        f"{r} <{r.email}>" if getattr(r, "email", "") else f"{r} (#{r.pk})" for r in found[:5]
+    )
+    shown += " …" if len(found) > 5 else ""
+    raise Problem.invalid({field: [_("Several match: %(names)s.") % {"names": shown}, hint]})
+
+
+def _contacts_named(portal, text: str) -> list:
+    """Contacts whose first name, last name or email starts with or is `text`, or whose full
+    name starts with it ("Ann Lee"): read by the last word, then kept if the name matches."""
+    columns = ("id", "first_name", "last_name", "email")
+
+    def read(q: str, limit: int) -> list:
+        qs = queries.contacts(portal, q).select_related(None).only(*columns)
+        return list(qs.order_by("last_name", "first_name", "id")[:limit])
+
+    found = read(text, MATCHES)
+    words = text.split()
+    if not found and len(words) > 1:
+        wanted = " ".join(words).casefold()
+        found = [c for c in read(words[-1], 200) if c.name.casefold().startswith(wanted)]
+    return found[:MATCHES]
 
 
 @desk_view
