@@ -17,6 +17,7 @@ def list_tickets(
     view: str = "all",
     contact_id: int | None = None,
     account_id: int | None = None,
+    product_id: int | None = None,
     email: str = "",
     department_id: int | None = None,
     assignee_id: int | None = None,
@@ -34,6 +35,7 @@ def list_tickets(
         email=email,
         contact_id=contact_id,
         account_id=account_id,
+        product_id=product_id,
         department_id=department_id,
         assignee_id=assignee_id,
     )
@@ -56,6 +58,7 @@ def export_tickets(
     view: str = "all",
     contact_id: int | None = None,
     account_id: int | None = None,
+    product_id: int | None = None,
     email: str = "",
     department_id: int | None = None,
     assignee_id: int | None = None,
@@ -70,6 +73,7 @@ def export_tickets(
         email=email,
         contact_id=contact_id,
         account_id=account_id,
+        product_id=product_id,
         department_id=department_id,
         assignee_id=assignee_id,
     )

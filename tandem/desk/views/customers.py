@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -16,6 +19,7 @@ from tandem.desk.actions.customers import ACCOUNT_FIELDS, CONTACT_FIELDS
 from tandem.desk.models import Ticket
 from tandem.desk.views._common import attempt, desk_view
 from tandem.web.api import keyset_page
+from tandem.web.errors import Problem
 
 LABELS = {
     "first_name": gettext_lazy("First name"),
@@ -33,13 +37,26 @@ def _fields(obj, names) -> list[dict]:
     return [{"name": n, "label": LABELS[n], "value": getattr(obj, n, "") or ""} for n in names]
 
 
+PAGE_SIZE = 50
+
+
+def list_page(request, qs, *, order: tuple[str, ...]) -> tuple[list, str | None]:
+    """The page of a list the address's cursor points at. A broken or tampered cursor is
+    said in a message over the first page, not a 403."""
+    try:
+        return keyset_page(
+            qs, order=order, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE
+        )
+    except Problem:
+        messages.error(request, _("That page link is broken: here is the first page."))
+        return keyset_page(qs, order=order, cursor=None, limit=PAGE_SIZE)
+
+
 def _list(request, kind: str):
     me = request.member
     q = request.GET.get("q", "")
     qs = queries.contacts(me.portal, q) if kind == "contact" else queries.accounts(me.portal, q)
-    rows, next_cursor = keyset_page(
-        qs, order=("-id",), cursor=request.GET.get("cursor") or None, limit=50
-    )
+    rows, next_cursor = list_page(request, qs, order=("-id",))
     context = {
         "portal": me.portal,
         "me": me,
@@ -96,7 +113,7 @@ def _detail(request, kind: str, obj):
         return redirect(f"desk:{kind}", me.portal.slug, obj.pk)
     flt = {f"{kind}_id": obj.pk}
     stats = queries.stats(me, **flt)
-    tickets = list(queries.tickets(me, **flt).only(*TICKET_COLUMNS).order_by("-id")[:50])
+    tickets = list(queries.tickets(me, **flt).only(*TICKET_COLUMNS).order_by("-id")[:TICKETS_SHOWN])
     context = {
         "portal": me.portal,
         "me": me,
@@ -104,7 +121,9 @@ def _detail(request, kind: str, obj):
         "obj": obj,
         "fields": _fields(obj, CONTACT_FIELDS if kind == "contact" else ACCOUNT_FIELDS),
         "tickets": tickets,
-        "ticket_rows": _ticket_rows(me.portal, tickets),
+        "ticket_rows": ticket_rows(me.portal, tickets),
+        "tickets_shown": TICKETS_SHOWN,
+        "all_tickets_url": all_tickets_url(me.portal, **flt),
         "stats": stats,
         "charts": _charts(stats, queries.monthly_tickets(me, **flt)),
         "chart_titles": [
@@ -166,9 +185,15 @@ def _charts(stats: dict, monthly: list) -> dict:
 # The customer page lists up to 50 tickets, 200 accounts and 100 contacts: built in Python,
 # as the ticket list is, because the template engine's per-item lookups were most of its time.
 TICKET_COLUMNS = ["id", "number", "subject", "status", "created_at", "portal_id"]
+TICKETS_SHOWN = 50  # the latest; "All tickets" opens the ticket list filtered to the record
 
 
-def _ticket_rows(portal, tickets) -> str:
+def all_tickets_url(portal, **record) -> str:
+    """The ticket list filtered to one contact, account or product (`contact_id=7`)."""
+    return f"{reverse('desk:tickets', args=[portal.slug])}?{urlencode(record)}"
+
+
+def ticket_rows(portal, tickets) -> str:
     base = reverse("desk:tickets", args=[portal.slug])
     statuses = dict(Ticket.Status.choices)
     return format_html_join(

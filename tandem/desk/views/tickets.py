@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tandem.desk import actions, queries
+from tandem.desk.ids import as_id
 from tandem.desk.models import Ticket
 from tandem.desk.views._common import attempt, desk_view
 from tandem.web.api import keyset_page
@@ -30,10 +31,21 @@ VIEW_LABELS = [
     ("escalated", gettext_lazy("Escalated")),
     ("high_priority", gettext_lazy("High priority")),
 ]
+# Every order the API's `sort` takes (queries.SORTS), in the list's words.
 SORT_LABELS = [
     ("-created_at", gettext_lazy("Newest first")),
     ("created_at", gettext_lazy("Oldest first")),
+    ("-number", gettext_lazy("Number, highest first")),
+    ("number", gettext_lazy("Number, lowest first")),
     ("due_date", gettext_lazy("Due soonest")),
+    ("-due_date", gettext_lazy("Due latest")),
+]
+# Filters set by a link from a contact's, an account's or a product's page: shown above the
+# list with a way to clear each, carried in the form as hidden fields.
+RECORD_FILTERS = [
+    ("contact_id", gettext_lazy("Contact")),
+    ("account_id", gettext_lazy("Account")),
+    ("product_id", gettext_lazy("Product")),
 ]
 PAGE_SIZE = 50
 LIST_COLUMNS = [
@@ -78,7 +90,8 @@ def _params(request) -> dict:
     params = {
         k: request.GET.get(k, "")
         for k in (
-            "view", "q", "email", "department_id", "assignee_id", "contact_id", "account_id", "sort"
+            "view", "q", "email", "department_id", "assignee_id", "contact_id", "account_id",
+            "product_id", "sort",
         )
     }  # fmt: skip
     params["view"] = params["view"] or "all"
@@ -92,7 +105,7 @@ def _explain(exc: Problem) -> str:
 
 def _tickets(me, request, params):
     """The agent's tickets in the view and filters of the list's address."""
-    ids = ("department_id", "assignee_id", "contact_id", "account_id")
+    ids = ("department_id", "assignee_id", "contact_id", "account_id", "product_id")
     return queries.tickets(
         me,
         view=params["view"],
@@ -100,6 +113,29 @@ def _tickets(me, request, params):
         email=params["email"],
         **{k: params[k] for k in ids},
     )
+
+
+def _record_filters(me, params) -> list[dict]:
+    """The contact, account or product the list is narrowed to: its name (one query per
+    kind set, none when no such filter is) and the list's address without it."""
+    base = reverse("desk:tickets", args=[me.portal.slug])
+    wanted = {k: {pk} for k, _label in RECORD_FILTERS if (pk := as_id(params[k])) is not None}
+    names = queries.names_for(me.portal_id, wanted) if wanted else {}
+    active = []
+    for key, label in RECORD_FILTERS:
+        if not params[key]:
+            continue
+        rest = {k: v for k, v in params.items() if v and k not in (key, "error")}
+        pk = as_id(params[key])
+        active.append(
+            {
+                "key": key,
+                "label": label,
+                "name": names.get(key, {}).get(pk) or f"#{params[key]}",
+                "clear": f"{base}?{urlencode(rest)}",
+            }
+        )
+    return active
 
 
 @desk_view
@@ -123,6 +159,7 @@ def ticket_list(request):
         "next_cursor": next_cursor,
         "params": params,
         "export_query": urlencode({k: v for k, v in params.items() if v and k != "error"}),
+        "record_filters": _record_filters(me, params),
         "views": VIEW_LABELS,
         "sorts": SORT_LABELS,
         "departments": queries.departments_of(me.portal),
