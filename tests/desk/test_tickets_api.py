@@ -221,3 +221,25 @@ def test_overdue_the_moment_the_due_date_passes(desk, ticket):
     assert desk("agent").get(f"{T}/{ticket.id}").json()["is_overdue"] is True
     Ticket.objects.filter(pk=ticket.pk).update(status="Closed", is_open=False)
     assert desk("agent").get(f"{T}/{ticket.id}").json()["is_overdue"] is False
+
+
+def test_a_new_contact_brings_their_account_and_address(desk, admin, ticket):
+    account = actions.do_save_account(
+        actor=admin, portal=admin.portal, data={"account_name": "Globex"}
+    )
+    contact = actions.do_save_contact(
+        actor=admin,
+        portal=admin.portal,
+        data={"last_name": "Moved", "email": "moved@globex.test", "account_id": account.id},
+    )
+    r = desk("agent").patch(f"{T}/{ticket.id}", {"contact_id": contact.id})
+    body = r.json()
+    assert (body["contact_id"], body["account_id"]) == (contact.id, account.id)
+    ticket.refresh_from_db()
+    assert ticket.email == "moved@globex.test"
+    # An account given with the contact wins over the contact's own.
+    other = actions.do_save_contact(
+        actor=admin, portal=admin.portal, data={"last_name": "Solo", "email": "solo@x.test"}
+    )
+    r = desk("agent").patch(f"{T}/{ticket.id}", {"contact_id": other.id, "account_id": account.id})
+    assert (r.json()["contact_id"], r.json()["account_id"]) == (other.id, account.id)

@@ -180,7 +180,9 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
             errors["department_id"] = ["You are not in that department."]
         new["department"] = department
     if "contact_id" in data:
-        new["contact"] = _fk(Contact, pid, data["contact_id"], "contact_id", errors)
+        new["contact"] = _fk(
+            Contact, pid, data["contact_id"], "contact_id", errors, related=["account"]
+        )
     if "account_id" in data:
         new["account"] = _fk(Account, pid, data["account_id"], "account_id", errors)
     if "product_id" in data:
@@ -333,6 +335,13 @@ def do_update_ticket(*, actor, ticket: Ticket, data: dict, origin: str = DESK) -
     new = _resolve(ticket, data, errors, agent)
     if errors:
         raise Problem.invalid(errors)
+    contact = new.get("contact")
+    if contact is not None and contact.pk != ticket.contact_id:
+        # The ticket follows its new customer: their account (unless one is given with it)
+        # and their address, where replies go and which the email filter looks for.
+        new.setdefault("account", contact.account)
+        if contact.email:
+            new["email"] = contact.email
     return apply_changes(ticket, new, actor=agent, origin=origin)
 
 

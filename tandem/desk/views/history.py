@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "file": gettext_lazy("File"),
     "files": gettext_lazy("Files"),
     "to": gettext_lazy("To"),
+    "email": gettext_lazy("Email"),
 }
 CHOICE_LABELS = {
     "status": dict(Ticket.Status.choices),
