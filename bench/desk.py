@@ -217,6 +217,23 @@ def desk(rec, *, quick: bool, console) -> None:
             timed(lambda v=view: get(f"/desk/{SLUG}/tickets/?view={v}", api=False), repeat // 2),
             target_ms=50,
         )
+    # Subject search: a text in one ticket is looked up in the trigram index; a common one
+    # finds a page among the newest tickets.
+    rec.latency(
+        "API tickets?q=(a rare subject)",
+        timed(
+            lambda: get(
+                f"/api/desk/v1/tickets?q=number {rng.randrange(n_tickets // 10, n_tickets)}"
+            ),
+            repeat,
+        ),
+        target_ms=50,
+    )
+    rec.latency(
+        "page tickets?q=(a common word)",
+        timed(lambda: get(f"/desk/{SLUG}/tickets/?q=problem", api=False), repeat // 2),
+        target_ms=50,
+    )
     rec.latency(
         "API tickets?contact_id",
         timed(lambda: get(f"/api/desk/v1/tickets?contact_id={rng.choice(contact_ids)}"), repeat),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,15 @@ class DeskConfig(AppConfig):
             )
         )
         register_tabs("desk", _tabs)
+        post_migrate.connect(_repair_search, sender=self)
+
+
+def _repair_search(sender, using, **kwargs):
+    from django.db import connections
+
+    from tandem.desk import search
+
+    search.repair(connections[using])
 
 
 def _tabs(request, membership):

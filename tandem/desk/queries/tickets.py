@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tandem.desk import search
 from tandem.desk.models import Agent, Attachment, Ticket
 from tandem.web.errors import Problem
 
@@ -106,7 +107,7 @@ def narrow(qs, *, view: str = "all", q: str = "", email: str = "", **filters):
     if q:
         # "²".isdigit() is True, yet int("²") fails: only ASCII digits are a ticket number.
         is_number = q.isascii() and q.isdigit() and int(q) <= MAX_ID
-        qs = qs.filter(number=int(q)) if is_number else qs.filter(subject__icontains=q)
+        qs = qs.filter(number=int(q)) if is_number else search.subject_contains(qs, q)
     return qs
 
 

@@ -1,0 +1,131 @@
+"""Searching ticket subjects without reading every ticket.
+
+A search is a substring match (`subject ILIKE '%text%'`): the same results on both databases,
+whatever the index. What changes is how the database finds them at a million tickets:
+
+- SQLite: an FTS5 table with the trigram tokenizer indexes every subject; triggers on
+  desk_ticket keep it in step with every insert, update and delete (bulk ones included).
+- PostgreSQL: a pg_trgm GIN index on UPPER(subject), the very expression Django's
+  `icontains` compares, so the planner uses it by itself.
+
+Where neither can be had (an SQLite built without FTS5, a role that may not create the
+extension), search still works, by scanning.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
+
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "desk_ticket_search"
+# A rare text is looked up in the index and its tickets fetched by id. A common one ("printer")
+# is found faster by walking the newest tickets: a page of matches comes after a few rows.
+RARE = 1000
+
+# The SQL names the index table literally (FTS_TABLE): it is ours, never the user's.
+SQLITE_TRIGGERS = [
+    """CREATE TRIGGER IF NOT EXISTS desk_ticket_search_ai AFTER INSERT ON desk_ticket BEGIN
+        INSERT INTO desk_ticket_search(rowid, subject) VALUES (new.id, new.subject); END""",
+    """CREATE TRIGGER IF NOT EXISTS desk_ticket_search_ad AFTER DELETE ON desk_ticket BEGIN
+        INSERT INTO desk_ticket_search(desk_ticket_search, rowid, subject)
+        VALUES ('delete', old.id, old.subject); END""",
+    """CREATE TRIGGER IF NOT EXISTS desk_ticket_search_au AFTER UPDATE OF subject ON desk_ticket
+        BEGIN
+        INSERT INTO desk_ticket_search(desk_ticket_search, rowid, subject)
+        VALUES ('delete', old.id, old.subject);
+        INSERT INTO desk_ticket_search(rowid, subject) VALUES (new.id, new.subject); END""",
+]
+PG_INDEX = "desk_t_subject_trgm"
+
+
+def install(db=connection) -> bool:
+    """Create the subject index if it is missing; True if the database has one afterwards.
+
+    Run by the migration, and again after every `migrate`: SQLite loses triggers when Django
+    rebuilds a table to alter it, and this puts them back (the index itself survives)."""
+    try:
+        with transaction.atomic(using=db.alias), db.cursor() as cursor:
+            if db.vendor == "sqlite":
+                return _install_sqlite(cursor)
+            if db.vendor == "postgresql":
+                return _install_postgresql(cursor)
+    except DatabaseError as exc:
+        log.warning("Ticket search works without an index here: %s", exc)
+    return False
+
+
+def _install_sqlite(cursor) -> bool:
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+    fresh = cursor.fetchone() is None
+    if fresh:
+        cursor.execute(
+            "CREATE VIRTUAL TABLE desk_ticket_search USING fts5(subject, content='desk_ticket', "
+            "content_rowid='id', tokenize='trigram')"
+        )
+    for sql in SQLITE_TRIGGERS:
+        cursor.execute(sql)
+    if fresh:  # index the tickets already there
+        cursor.execute("INSERT INTO desk_ticket_search(desk_ticket_search) VALUES ('rebuild')")
+    return True
+
+
+def _install_postgresql(cursor) -> bool:
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON desk_ticket "
+        "USING gin ((UPPER(subject::text)) gin_trgm_ops)"
+    )
+    return True
+
+
+def repair(db=connection) -> None:
+    """After `migrate`: put back SQLite's triggers if Django rebuilt desk_ticket to alter it
+    (a rebuild drops them; the index itself survives, ids unchanged)."""
+    if db.vendor == "sqlite" and _sqlite_index(db, fresh=True):
+        with db.cursor() as cursor:
+            for sql in SQLITE_TRIGGERS:
+                cursor.execute(sql)
+
+
+def uninstall(db=connection) -> None:
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            for trigger in ("ai", "ad", "au"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS desk_ticket_search_{trigger}")
+            cursor.execute("DROP TABLE IF EXISTS desk_ticket_search")
+        elif db.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+
+
+_has_fts: dict[str, bool] = {}
+
+
+def _sqlite_index(db, fresh: bool = False) -> bool:
+    name = str(db.settings_dict["NAME"])
+    if fresh or name not in _has_fts:
+        with db.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+            _has_fts[name] = cursor.fetchone() is not None
+    return _has_fts[name]
+
+
+def subject_contains(qs: QuerySet, text: str) -> QuerySet:
+    """`qs` narrowed to tickets whose subject contains `text` (case-insensitive)."""
+    db = connection
+    # The trigram index answers LIKE for three characters or more, without wildcards of the
+    # user's own (FTS5 takes no ESCAPE clause).
+    usable = db.vendor == "sqlite" and len(text) >= 3 and not set(text) & {"%", "_"}
+    if usable and _sqlite_index(db):
+        with db.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM desk_ticket_search WHERE subject LIKE %s LIMIT %s",
+                [f"%{text}%", RARE + 1],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) <= RARE:
+            return qs.filter(pk__in=ids)
+    return qs.filter(subject__icontains=text)
