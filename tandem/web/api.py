@@ -30,14 +30,20 @@ log = logging.getLogger("tandem.api")
 def problem_response(
     status: int, detail: str, errors: dict[str, list[str]] | None = None, title: str | None = None
 ) -> JsonResponse:
+    """RFC 9457 problem+json. `detail` and the messages may be lazy translations: they are
+    turned into text here, in the language active for this request (Accept-Language, or the
+    signed-in person's preference), so the JSON holds plain strings."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title or Problem.titles.get(status, "Error"),
+        "title": str(title or Problem.titles.get(status, "Error")),
         "status": status,
-        "detail": detail,
+        "detail": str(detail),
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = {
+            str(field): [str(m) for m in (msgs if isinstance(msgs, list | tuple) else [msgs])]
+            for field, msgs in errors.items()
+        }
     response = JsonResponse(body, status=status, content_type="application/problem+json")
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="tandem"'

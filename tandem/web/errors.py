@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Problem(Exception):
     """A refusal with an HTTP status, a human reason and optional per-field messages.
 
     Actions raise it; the API turns it into RFC 9457 problem+json, the UI into a message.
+    `detail` and the messages may be lazy translations (gettext_lazy): whoever shows them
+    turns them into text with str(), in the reader's language (str.join refuses them).
     """
 
     titles = {
@@ -32,7 +36,7 @@ class Problem(Exception):
 
     @classmethod
     def invalid(cls, errors: dict[str, list[str]], detail: str | None = None) -> Problem:
-        return cls(400, detail or "The request has invalid fields.", errors)
+        return cls(400, detail or _("The request has invalid fields."), errors)
 
 
 def require(condition: bool, detail: str, status: int = 403) -> None:

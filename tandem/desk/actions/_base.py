@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import nh3
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.models import Agent, Change, Portal
 from tandem.web.counters import bump as counters_bump
@@ -19,14 +20,14 @@ def me(portal: Portal | int, actor) -> Agent:
     if isinstance(actor, Agent):
         if actor.portal_id == portal_id and actor.state == Agent.State.ACTIVE:
             return actor
-        raise Problem(403, "You are not an active agent of this portal.")
+        raise Problem(403, _("You are not an active agent of this portal."))
     agent = (
         Agent.objects.filter(portal_id=portal_id, user=actor, state=Agent.State.ACTIVE)
         .select_related("user")
         .first()
     )
     if agent is None:
-        raise Problem(403, "You are not an active agent of this portal.")
+        raise Problem(403, _("You are not an active agent of this portal."))
     return agent
 
 
@@ -35,8 +36,11 @@ def user_of(actor):
 
 
 def require_admin(agent: Agent, doing: str) -> None:
+    """`doing` completes "Only a Desk administrator can …": a lazy translation, such as
+    _("add departments"), so the refusal reads in the agent's language."""
     if not agent.is_admin:
-        raise Problem(403, f"Only a Desk administrator can {doing}.")
+        # Translators: %(doing)s is what they tried, e.g. "add departments".
+        raise Problem(403, _("Only a Desk administrator can %(doing)s.") % {"doing": doing})
 
 
 def bump(portal_id: int, field: str, by: int = 1) -> int:

@@ -11,6 +11,7 @@ from django.core.mail import make_msgid
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tandem.desk import sniff
 from tandem.desk.actions._base import DESK, me, record_change, sanitize, user_of
@@ -36,7 +37,8 @@ def _addresses(values, field: str) -> list[str]:
         try:
             validate_email(value)
         except ValidationError:
-            raise Problem.invalid({field: [f"{value!r} is not an email address."]}) from None
+            message = _("%(value)s is not an email address.") % {"value": repr(value)}
+            raise Problem.invalid({field: [message]}) from None
         if value not in clean:
             clean.append(value)
     return clean
@@ -73,10 +75,10 @@ def do_send_thread(
     agent = me(ticket.portal_id, actor)
     require_can_work(agent, ticket)
     if action not in ("reply", "reply_all", "forward"):
-        raise Problem.invalid({"action": ["Choose reply, reply_all or forward."]})
+        raise Problem.invalid({"action": [_("Choose reply, reply_all or forward.")]})
     content = sanitize(content)
     if not content.strip():
-        raise Problem.invalid({"content": ["Write something to send."]})
+        raise Problem.invalid({"content": [_("Write something to send.")]})
     to, cc = _addresses(to, "to"), _addresses(cc, "cc")
     last_in = ticket.threads.filter(action=Thread.Action.INCOMING).order_by("-id").first()
     if action != "forward" and not to and ticket.email:
@@ -84,7 +86,7 @@ def do_send_thread(
     if action == "reply_all" and not cc and last_in is not None:
         cc = [a for a in last_in.cc if a not in to]
     if not to:
-        raise Problem.invalid({"to": ["Say who receives this email."]})
+        raise Problem.invalid({"to": [_("Say who receives this email.")]})
     in_reply_to, references = _thread_refs(ticket)
     now = timezone.now()
     prefix = "Fwd" if action == "forward" else "Re"
@@ -131,7 +133,7 @@ def _claim_files(ticket: Ticket, thread: Thread, attachment_ids) -> None:
     if not attachment_ids:
         return
     ids = [as_id(value) for value in attachment_ids]
-    unsendable = {"attachment_ids": ["Only files of this ticket not yet sent with an email."]}
+    unsendable = {"attachment_ids": [_("Only files of this ticket not yet sent with an email.")]}
     if None in ids:
         raise Problem.invalid(unsendable)
     wanted = set(ids)
@@ -149,7 +151,7 @@ def do_add_comment(
     require_can_see(agent, ticket)
     content = sanitize(content)
     if not content.strip():
-        raise Problem.invalid({"content": ["Write a comment first."]})
+        raise Problem.invalid({"content": [_("Write a comment first.")]})
     comment = Comment.objects.create(
         ticket=ticket, author=user_of(agent), content=content, is_public=bool(is_public)
     )
@@ -164,15 +166,16 @@ def store_attachment(ticket: Ticket, upload, *, user=None, thread=None) -> Attac
     if upload.size > limit:
         raise Problem(
             413,
-            f"The file is larger than the {limit // (1024 * 1024)} MB allowed.",
-            {"file": ["Too large."]},
+            _("The file is larger than the %(size)s MB allowed.")
+            % {"size": limit // (1024 * 1024)},
+            {"file": [_("Too large.")]},
         )
     head = upload.read(2048)
     upload.seek(0)
     content_type = sniff.content_type(head)
     if content_type is None:
         raise Problem.invalid(
-            {"file": ["This kind of file is not accepted (images, PDF, text, office files)."]}
+            {"file": [_("This kind of file is not accepted (images, PDF, text, office files).")]}
         )
     name = os.path.basename(str(upload.name or "file")).strip()[:200] or "file"
     attachment = Attachment(

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.actions._base import DESK, bump, me, record_change, require_admin
 from tandem.desk.ids import as_id
@@ -29,7 +30,7 @@ PRODUCT_FIELDS = ("product_name", "product_code", "unit_price")
 
 def _can_edit_customers(agent: Agent) -> None:
     if not agent.can_reply:
-        raise Problem(403, "Light Agents can only comment; they cannot change customers.")
+        raise Problem(403, _("Light Agents can only comment; they cannot change customers."))
 
 
 def _validate(obj, exclude=()) -> None:
@@ -61,7 +62,7 @@ def _account_of(portal_id: int, account_id) -> Account | None:
     pk = as_id(account_id)
     account = Account.objects.filter(portal=portal_id, pk=pk).first() if pk else None
     if account is None:
-        raise Problem.invalid({"account_id": ["No such account in this portal."]})
+        raise Problem.invalid({"account_id": [_("No such account in this portal.")]})
     return account
 
 
@@ -116,14 +117,14 @@ def _price(value):
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        raise Problem.invalid({"unit_price": ["Enter a number."]}) from None
+        raise Problem.invalid({"unit_price": [_("Enter a number.")]}) from None
 
 
 @transaction.atomic
 def do_save_product(
     *, actor, portal: Portal, data: dict, product: Product | None = None, origin: str = DESK
 ) -> Product:
-    require_admin(me(portal, actor), "change products")
+    require_admin(me(portal, actor), _("change products"))
     created = product is None
     product = product or Product(portal=portal)
     if "unit_price" in data:
@@ -137,7 +138,7 @@ def do_save_product(
             [] if None in wanted else list(Department.objects.filter(portal=portal, pk__in=wanted))
         )
         if None in wanted or len(departments) != len(wanted):
-            raise Problem.invalid({"department_ids": ["Unknown department in this portal."]})
+            raise Problem.invalid({"department_ids": [_("Unknown department in this portal.")]})
         if created or {d.id for d in departments} != {d.id for d in product.departments.all()}:
             changed.append("department_ids")
     product = _save(product, "product", changed, created, origin)
@@ -152,7 +153,7 @@ def do_delete_customer(*, actor, obj, origin: str = DESK) -> None:
     agent = me(obj.portal_id, actor)
     entity = {Contact: "contact", Account: "account", Product: "product"}[type(obj)]
     if entity == "product":
-        require_admin(agent, "delete products")
+        require_admin(agent, _("delete products"))
     else:
         _can_edit_customers(agent)
     pk, portal_id = obj.pk, obj.portal_id

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.actions._base import DESK, bump, me, require_admin
 from tandem.desk.models import (
@@ -54,7 +55,7 @@ def do_seed_samples(
     """Add 30 contacts over `accounts` and 36 tickets with replies, comments, ratings, some
     overdue and escalated. Returns the number of tickets made."""
     admin = me(portal, actor)
-    require_admin(admin, "load sample data")
+    require_admin(admin, _("load sample data"))
     rng, now = random.Random(seed), timezone.now()
     departments = list(Department.objects.filter(portal=portal).order_by("id"))
     agents = list(Agent.objects.filter(portal=portal, state="active").select_related("user"))

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.actions._base import DESK, bump_many, me, record_change, sanitize, user_of
 from tandem.desk.ids import as_id
@@ -44,14 +45,14 @@ def can_see(agent: Agent, ticket: Ticket) -> bool:
 def require_can_see(agent: Agent, ticket: Ticket) -> None:
     # Seeing is checked by queries (404); this guards actions called with any ticket.
     if ticket.portal_id != agent.portal_id or not can_see(agent, ticket):
-        raise Problem(404, "No such ticket in this portal.")
+        raise Problem(404, _("No such ticket in this portal."))
 
 
 def require_can_work(agent: Agent, ticket: Ticket | None = None) -> None:
     if ticket is not None:
         require_can_see(agent, ticket)
     if not agent.can_reply:
-        raise Problem(403, "Light Agents can only comment on tickets.")
+        raise Problem(403, _("Light Agents can only comment on tickets."))
 
 
 def _json(value):
@@ -77,7 +78,7 @@ def _fk(model, portal_id: int, value, field: str, errors: dict, related=(), **ex
     found = model.objects.select_related(*related).filter(portal=portal_id, pk=pk, **extra)
     obj = found.first() if pk else None
     if obj is None:
-        errors.setdefault(field, []).append("No such item in this portal.")
+        errors.setdefault(field, []).append(_("No such item in this portal."))
     return obj
 
 
@@ -100,21 +101,21 @@ def _due(value, errors: dict):
     except (ValueError, OverflowError):  # well formed but impossible: "2026-02-31"
         parsed = None
     if parsed is None:
-        errors.setdefault("due_date", []).append("Enter a date and time (ISO 8601).")
+        errors.setdefault("due_date", []).append(_("Enter a date and time (ISO 8601)."))
     return parsed
 
 
 def clean_cf(portal_id: int, values: dict, errors: dict) -> dict:
     """Custom field values checked against the portal's definitions, by type."""
     if not isinstance(values, dict):
-        errors.setdefault("cf", []).append("Custom fields are an object of name → value.")
+        errors.setdefault("cf", []).append(_("Custom fields are an object of name → value."))
         return {}
     fields = {f.name: f for f in TicketField.objects.filter(portal=portal_id)}
     clean = {}
     for name, value in values.items():
         field = fields.get(name)
         if field is None:
-            errors.setdefault(f"cf.{name}", []).append("No such custom field.")
+            errors.setdefault(f"cf.{name}", []).append(_("No such custom field."))
             continue
         if value in (None, ""):
             clean[name] = None
@@ -130,7 +131,7 @@ def clean_cf(portal_id: int, values: dict, errors: dict) -> dict:
                     number = None
             # Infinity, NaN and 1e999 (inf) are no numbers: JSON cannot even store them.
             if number is None or (isinstance(number, float) and not math.isfinite(number)):
-                errors.setdefault(f"cf.{name}", []).append("Enter a number.")
+                errors.setdefault(f"cf.{name}", []).append(_("Enter a number."))
             else:
                 clean[name] = number
         elif field.type == "date":
@@ -139,13 +140,13 @@ def clean_cf(portal_id: int, values: dict, errors: dict) -> dict:
             except ValueError:  # well formed but impossible: "2026-02-31"
                 day = None
             if day is None:
-                errors.setdefault(f"cf.{name}", []).append("Enter a date (YYYY-MM-DD).")
+                errors.setdefault(f"cf.{name}", []).append(_("Enter a date (YYYY-MM-DD)."))
             else:
                 clean[name] = day.isoformat()
         elif field.type == "picklist":
             if value not in field.choices:
                 errors.setdefault(f"cf.{name}", []).append(
-                    f"Choose one of: {', '.join(field.choices)}."
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(field.choices)}
                 )
             else:
                 clean[name] = value
@@ -165,9 +166,12 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
             if field == "subject":
                 value = " ".join(value.split())  # one line: it becomes an email header
             if field in CHOICES and value not in CHOICES[field]:
-                errors.setdefault(field, []).append(f"Choose one of: {', '.join(CHOICES[field])}.")
+                choices = ", ".join(CHOICES[field])
+                errors.setdefault(field, []).append(
+                    _("Choose one of: %(choices)s.") % {"choices": choices}
+                )
             elif field == "subject" and not value:
-                errors.setdefault(field, []).append("A ticket needs a subject.")
+                errors.setdefault(field, []).append(_("A ticket needs a subject."))
             else:
                 new[field] = value[:255] if field == "subject" else value
     if "department_id" in data:
@@ -175,9 +179,9 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
             Department, pid, data["department_id"], "department_id", errors, related=["sla"]
         )
         if department is None and "department_id" not in errors:
-            errors["department_id"] = ["A ticket needs a department."]
+            errors["department_id"] = [_("A ticket needs a department.")]
         elif department and agent and not agent.can_see_department(department.id):
-            errors["department_id"] = ["You are not in that department."]
+            errors["department_id"] = [_("You are not in that department.")]
         new["department"] = department
     if "contact_id" in data:
         new["contact"] = _fk(
@@ -193,7 +197,7 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
         )
         mine = assignee is None or (agent is not None and assignee.pk == agent.pk)
         if agent is not None and not agent.is_admin and not mine:
-            raise Problem(403, "Only a Desk administrator can assign tickets to others.")
+            raise Problem(403, _("Only a Desk administrator can assign tickets to others."))
         new["assignee"] = assignee
     if "due_date" in data:
         new["due_date"] = _due(data["due_date"], errors)
@@ -262,7 +266,7 @@ def file_ticket(
         first = Department.objects.filter(portal=portal).order_by("id").values_list("id")[:1]
         data["department_id"] = mine[0] if mine else next((row[0] for row in first), None)
     if "subject" not in data:
-        errors["subject"] = ["A ticket needs a subject."]
+        errors["subject"] = [_("A ticket needs a subject.")]
     inline = data.pop("contact", None)
     new = _resolve(ticket, data, errors, agent)
     if errors:
@@ -296,7 +300,7 @@ def file_ticket(
 def _inline_contact(portal: Portal, inline: dict, origin: str) -> Contact:
     """`"contact": {"last_name", "email"}`: reuse the contact with that email, else create it."""
     if not isinstance(inline, dict):
-        raise Problem.invalid({"contact": ["Give last_name and email."]})
+        raise Problem.invalid({"contact": [_("Give last_name and email.")]})
     email = str(inline.get("email") or "").strip().lower()
     if email:
         existing = Contact.objects.filter(portal=portal, email=email).order_by("id").first()
@@ -304,7 +308,7 @@ def _inline_contact(portal: Portal, inline: dict, origin: str) -> Contact:
             return existing
     last_name = str(inline.get("last_name") or "").strip() or email.split("@")[0]
     if not last_name:
-        raise Problem.invalid({"contact.last_name": ["A new contact needs a name or an email."]})
+        raise Problem.invalid({"contact.last_name": [_("A new contact needs a name or an email.")]})
     contact = Contact.objects.create(
         portal=portal,
         last_name=last_name[:100],
@@ -330,7 +334,7 @@ def do_update_ticket(*, actor, ticket: Ticket, data: dict, origin: str = DESK) -
     require_can_work(agent, ticket)
     unknown = set(data) - set(EDITABLE)
     if unknown:
-        raise Problem.invalid({f: ["This field cannot be changed."] for f in sorted(unknown)})
+        raise Problem.invalid({f: [_("This field cannot be changed.")] for f in sorted(unknown)})
     errors: dict = {}
     new = _resolve(ticket, data, errors, agent)
     if errors:
@@ -415,9 +419,10 @@ def do_set_crm_deal(*, actor, ticket: Ticket, deal: dict | None, origin: str = D
 
 RATING_DAYS = 30  # the link in the closing email works this long after the ticket closed
 
+# The messages take {"days": RATING_DAYS} (formatted when refusing, in the asker's language).
 RATING_REFUSALS = {
-    "not_closed": "This ticket is not closed: it can be rated once it is closed.",
-    "expired": f"Ratings are taken for {RATING_DAYS} days after a ticket closes.",
+    "not_closed": _("This ticket is not closed: it can be rated once it is closed."),
+    "expired": _("Ratings are taken for %(days)s days after a ticket closes."),
 }
 
 
@@ -437,9 +442,9 @@ def do_rate_ticket(*, ticket: Ticket, rating: str, comment: str = "") -> Ticket:
     is Closed, and for RATING_DAYS after it closed (409 otherwise)."""
     reason = rating_refusal(ticket)
     if reason:
-        raise Problem(409, RATING_REFUSALS[reason])
+        raise Problem(409, RATING_REFUSALS[reason] % {"days": RATING_DAYS})
     if rating not in Ticket.Rating.values:
-        raise Problem.invalid({"rating": ["Choose good, okay or bad."]})
+        raise Problem.invalid({"rating": [_("Choose good, okay or bad.")]})
     ticket.rated_at = timezone.now()
     new = {"rating": rating, "rating_comment": (comment or "").strip()[:2000]}
     return apply_changes(ticket, new, label=ticket.email or "Customer")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.ids import as_id
 from tandem.desk.models import Account, Change, Contact, Portal, Product
@@ -14,7 +15,7 @@ def contacts(portal: Portal, q: str = "", account_id=None) -> QuerySet[Contact]:
     if account_id not in (None, ""):
         pk = as_id(account_id)
         if pk is None:  # beyond a 64-bit column the database raises, not "no rows"
-            raise Problem.invalid({"account_id": ["Give an account id."]})
+            raise Problem.invalid({"account_id": [_("Give an account id.")]})
         qs = qs.filter(account_id=pk)
     q = (q or "").strip()
     if q:
@@ -39,24 +40,24 @@ def products(portal: Portal, q: str = "") -> QuerySet[Product]:
     return qs.filter(Q(product_name__icontains=q) | Q(product_code__iexact=q)) if q else qs
 
 
-def _one(qs, pk, what: str):
+def _one(qs, pk, missing):
     pk = as_id(pk)
     obj = qs.filter(pk=pk).first() if pk else None
     if obj is None:
-        raise Problem(404, f"No such {what} in this portal.")
+        raise Problem(404, missing)
     return obj
 
 
 def contact_for(portal: Portal, contact_id) -> Contact:
-    return _one(contacts(portal), contact_id, "contact")
+    return _one(contacts(portal), contact_id, _("No such contact in this portal."))
 
 
 def account_for(portal: Portal, account_id) -> Account:
-    return _one(accounts(portal), account_id, "account")
+    return _one(accounts(portal), account_id, _("No such account in this portal."))
 
 
 def product_for(portal: Portal, product_id) -> Product:
-    return _one(products(portal), product_id, "product")
+    return _one(products(portal), product_id, _("No such product in this portal."))
 
 
 def contacts_by_email(portal: Portal, email: str) -> list[Contact]:

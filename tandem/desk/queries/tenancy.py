@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, Portal
@@ -73,7 +74,7 @@ def department_for(portal: Portal, department_id: int):
     pk = as_id(department_id)
     department = portal.departments.filter(pk=pk).first() if pk else None
     if department is None:
-        raise Problem(404, "No such department in this portal.")
+        raise Problem(404, _("No such department in this portal."))
     return department
 
 
@@ -83,7 +84,7 @@ def agent_for(portal: Portal, agent_id) -> Agent:
     pk = as_id(agent_id)
     agent = agents_of(portal).filter(pk=pk).first() if pk else None
     if agent is None:
-        raise Problem(404, "No such agent in this portal.")
+        raise Problem(404, _("No such agent in this portal."))
     return agent
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tandem.desk import search
 from tandem.desk.models import Agent, Attachment, Ticket
@@ -45,9 +46,9 @@ def _int(value, field: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
-        raise Problem.invalid({field: ["Give a number."]}) from None
+        raise Problem.invalid({field: [_("Give a number.")]}) from None
     if not -MAX_ID <= number <= MAX_ID:
-        raise Problem.invalid({field: ["This number is out of range."]})
+        raise Problem.invalid({field: [_("This number is out of range.")]})
     return number
 
 
@@ -95,7 +96,9 @@ def portal_tickets(
 
 def narrow(qs, *, view: str = "all", q: str = "", email: str = "", **filters):
     if view not in VIEWS:
-        raise Problem.invalid({"view": [f"Choose one of: {', '.join(VIEWS)}."]})
+        raise Problem.invalid(
+            {"view": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(VIEWS)}]}
+        )
     qs = qs.filter(VIEWS[view])
     for field in FILTERS:
         value = filters.get(field)
@@ -115,7 +118,9 @@ def sort_order(sort: str | None) -> tuple[str, ...]:
     if sort in (None, ""):
         return SORTS["-created_at"]
     if sort not in SORTS:
-        raise Problem.invalid({"sort": [f"Choose one of: {', '.join(SORTS)}."]})
+        raise Problem.invalid(
+            {"sort": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(SORTS)}]}
+        )
     return SORTS[sort]
 
 
@@ -132,7 +137,7 @@ def ticket_for(agent: Agent, ticket_id) -> Ticket:
         .first()
     )
     if ticket is None:
-        raise Problem(404, "No such ticket in this portal.")
+        raise Problem(404, _("No such ticket in this portal."))
     return ticket
 
 
@@ -191,7 +196,7 @@ def attachment_for(agent: Agent, attachment_id) -> Attachment:
         .first()
     )
     if attachment is None:
-        raise Problem(404, "No such attachment in this portal.")
+        raise Problem(404, _("No such attachment in this portal."))
     return attachment
 
 
@@ -223,7 +228,7 @@ def stats(agent: Agent, *, contact_id=None, account_id=None) -> dict:
     elif account_id not in (None, ""):
         customer, value = "account_id", _int(account_id, "account_id")
     else:
-        raise Problem.invalid({"contact_id": ["Give contact_id or account_id."]})
+        raise Problem.invalid({"contact_id": [_("Give contact_id or account_id.")]})
     params: list = [value, agent.portal_id]
     departments = ""
     if not agent.is_admin:
@@ -253,7 +258,7 @@ def monthly_tickets(agent: Agent, *, months: int = 12, **customer) -> list[tuple
 
     today = timezone.localdate()
     first = today.replace(day=1)
-    for _ in range(months - 1):
+    for _month in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     since = timezone.make_aware(datetime.combine(first, time.min))
     counted = (

@@ -28,7 +28,7 @@ def new_portal(request):
         try:
             portal = actions.do_create_portal(actor=request.user, name=request.POST.get("name", ""))
         except Problem as exc:
-            error = " ".join(m for msgs in exc.errors.values() for m in msgs) or exc.detail
+            error = " ".join(str(m) for msgs in exc.errors.values() for m in msgs) or exc.detail
         else:
             return redirect("desk:home", portal.slug)
     return render(request, "desk/new_portal.html", {"error": error})

@@ -154,7 +154,9 @@ def _refusal(exc: Problem, portal) -> str:
     """Why an update was refused, each field called by its label ("Size: Enter a number.")."""
     labels = {f"cf.{f.name}": f.label for f in queries.ticket_fields(portal)} if exc.errors else {}
     labels = {**FIELD_LABELS, **labels}
-    details = "; ".join(f"{labels.get(f, f)}: {' '.join(m)}" for f, m in exc.errors.items())
+    details = "; ".join(
+        f"{labels.get(f, f)}: {' '.join(str(x) for x in m)}" for f, m in exc.errors.items()
+    )
     return f"{exc.detail} {details}".strip()
 
 

@@ -100,7 +100,7 @@ def _params(request) -> dict:
 
 def _explain(exc: Problem) -> str:
     """What was wrong with the filters, in the words of each field's message."""
-    return " ".join(m for msgs in (exc.errors or {}).values() for m in msgs) or exc.detail
+    return " ".join(str(m) for msgs in (exc.errors or {}).values() for m in msgs) or exc.detail
 
 
 def _tickets(me, request, params):
