@@ -56,9 +56,11 @@ def download(request, ticket_id: int, attachment_id: int):
     ticket = queries.ticket_for(request.member, ticket_id)
     attachment = queries.attachment_for(request.member, attachment_id)
     if attachment.ticket_id != ticket.id:
+        from django.utils.translation import gettext as _
+
         from tandem.web.errors import Problem
 
-        raise Problem(404, "No such attachment on this ticket.")
+        raise Problem(404, _("No such attachment on this ticket."))
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

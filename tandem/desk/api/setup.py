@@ -4,7 +4,6 @@ from ninja import Router
 from ninja.responses import Status
 
 from tandem.desk import actions, queries
-from tandem.desk.ids import as_id
 from tandem.desk.schemas import (
     AgentInviteIn,
     AgentOut,
@@ -21,7 +20,6 @@ from tandem.desk.schemas import (
     ZscKeyOut,
 )
 from tandem.web.api import page_of, paginate
-from tandem.web.errors import Problem
 
 router = Router()
 
@@ -159,9 +157,6 @@ def add_ticket_field(request, body: TicketFieldIn):
 @router.delete("/ticket-fields/{field_id}", response={204: None}, tags=["Setup"])
 def delete_ticket_field(request, field_id: int):
     """Remove a custom field; values already on tickets stay in their history."""
-    pk = as_id(field_id)
-    field = queries.ticket_fields(request.member.portal).filter(pk=pk).first() if pk else None
-    if field is None:
-        raise Problem(404, "No such ticket field in this portal.")
+    field = queries.ticket_field_for(request.member.portal, field_id)
     actions.do_delete_ticket_field(actor=request.member, field=field)
     return Status(204, None)

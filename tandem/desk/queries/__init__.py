@@ -20,6 +20,7 @@ from tandem.desk.queries.tenancy import (
     memberships,
     portal_by_slug,
     sla_policies,
+    ticket_field_for,
     ticket_fields,
     verify_zsc_key,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "sort_order",
     "stats",
     "threads_of",
+    "ticket_field_for",
     "ticket_fields",
     "ticket_for",
     "tickets",

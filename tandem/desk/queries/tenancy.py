@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, Portal
 from tandem.identity.tenants import Membership
+from tandem.web.errors import Problem
 
 
 def _membership(agent: Agent) -> Membership:
@@ -69,8 +70,6 @@ def departments_of(portal: Portal):
 
 def department_for(portal: Portal, department_id: int):
     """One department of this portal; another portal's id is a 404 like an unknown one."""
-    from tandem.web.errors import Problem
-
     pk = as_id(department_id)
     department = portal.departments.filter(pk=pk).first() if pk else None
     if department is None:
@@ -79,8 +78,6 @@ def department_for(portal: Portal, department_id: int):
 
 
 def agent_for(portal: Portal, agent_id) -> Agent:
-    from tandem.web.errors import Problem
-
     pk = as_id(agent_id)
     agent = agents_of(portal).filter(pk=pk).first() if pk else None
     if agent is None:
@@ -90,6 +87,15 @@ def agent_for(portal: Portal, agent_id) -> Agent:
 
 def ticket_fields(portal: Portal):
     return portal.ticket_fields.order_by("id")
+
+
+def ticket_field_for(portal: Portal, field_id):
+    """One custom ticket field of the portal; junk, unknown or another portal's id: 404."""
+    pk = as_id(field_id)
+    field = ticket_fields(portal).filter(pk=pk).first() if pk else None
+    if field is None:
+        raise Problem(404, _("No such ticket field in this portal."))
+    return field
 
 
 def sla_policies(portal: Portal) -> dict:

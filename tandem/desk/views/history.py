@@ -16,33 +16,21 @@ from django.utils.translation import gettext_lazy
 from tandem.desk import queries
 from tandem.desk.ids import as_id
 from tandem.desk.models import Ticket
+from tandem.desk.views._common import FIELD_LABELS as FORM_LABELS
 
-# What the history calls each recorded field (custom fields: their own labels).
+# What the history calls each recorded field: the labels forms use, plus what only the
+# history records (custom fields: their own labels).
 FIELD_LABELS = {
-    "status": gettext_lazy("Status"),
-    "priority": gettext_lazy("Priority"),
-    "channel": gettext_lazy("Channel"),
-    "subject": gettext_lazy("Subject"),
-    "description": gettext_lazy("Description"),
-    "due_date": gettext_lazy("Due date"),
-    "department_id": gettext_lazy("Department"),
-    "contact_id": gettext_lazy("Contact"),
-    "account_id": gettext_lazy("Account"),
-    "product_id": gettext_lazy("Product"),
+    **FORM_LABELS,
     "is_escalated": gettext_lazy("Escalated"),
-    "assignee_id": gettext_lazy("Assignee"),
     "is_overdue": gettext_lazy("Overdue"),
     "response_due_at": gettext_lazy("Response due"),
     "first_response_at": gettext_lazy("First response"),
     "closed_at": gettext_lazy("Closed"),
-    "rating": gettext_lazy("Rating"),
     "rating_comment": gettext_lazy("Rating comment"),
     "crm_deal": gettext_lazy("Deal"),
     "is_public": gettext_lazy("Visible to the customer"),
-    "file": gettext_lazy("File"),
     "files": gettext_lazy("Files"),
-    "to": gettext_lazy("To"),
-    "email": gettext_lazy("Email"),
 }
 CHOICE_LABELS = {
     "status": dict(Ticket.Status.choices),

@@ -14,6 +14,7 @@ from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, TicketField
 from tandem.desk.models.tenancy import PRIORITIES
 from tandem.desk.views._common import attempt, desk_view
+from tandem.web.errors import Problem
 
 
 def _ids(values) -> list[int]:
@@ -125,17 +126,13 @@ def _handle(request, op: str):
             choices=[c.strip() for c in post.get("choices", "").split(",")],
         )
     if op == "delete_field":
-        pk = as_id(post.get("field_id"))
-        field = queries.ticket_fields(portal).filter(pk=pk).first() if pk else None
-        if field is None:
-            messages.error(request, _("No such ticket field in this portal."))
+        try:
+            field = queries.ticket_field_for(portal, post.get("field_id"))
+        except Problem as exc:
+            messages.error(request, str(exc.detail))
             return None
         return attempt(
-            request,
-            actions.do_delete_ticket_field,
-            success=_("Removed."),
-            actor=me,
-            field=field,
+            request, actions.do_delete_ticket_field, success=_("Removed."), actor=me, field=field
         )
     return None
 

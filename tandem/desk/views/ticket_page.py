@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from tandem.desk import actions, hooks, queries
 from tandem.desk.ids import as_id
 from tandem.desk.models import Ticket
-from tandem.desk.views._common import attempt, desk_view
-from tandem.desk.views.history import FIELD_LABELS, history_lines
+from tandem.desk.views._common import attempt, desk_view, refusal_text
+from tandem.desk.views.history import history_lines
 from tandem.web.errors import Problem
 
 # The fields Update Field offers: (name, label, kind). Contact and account are typed (an
@@ -144,20 +144,10 @@ def update(request, ticket_id: int):
         data = {"cf": {field[3:]: value}} if field.startswith("cf.") else {field: value or None}
         actions.do_update_ticket(actor=me, ticket=ticket, data=data)
     except Problem as exc:
-        messages.error(request, _refusal(exc, me.portal))
+        messages.error(request, refusal_text(request, exc))
     else:
         messages.success(request, _("Ticket updated."))
     return redirect(_url(request, ticket.pk))
-
-
-def _refusal(exc: Problem, portal) -> str:
-    """Why an update was refused, each field called by its label ("Size: Enter a number.")."""
-    labels = {f"cf.{f.name}": f.label for f in queries.ticket_fields(portal)} if exc.errors else {}
-    labels = {**FIELD_LABELS, **labels}
-    details = "; ".join(
-        f"{labels.get(f, f)}: {' '.join(str(x) for x in m)}" for f, m in exc.errors.items()
-    )
-    return f"{exc.detail} {details}".strip()
 
 
 MATCHES = 6  # candidates read for a typed contact, account or product: 5 named, a 6th is "…"
