@@ -103,8 +103,9 @@ class Recorder:
 
 
 class WorkerCheckpoints(threading.Thread):
-    """What the worker's housekeeper does to SQLite while the web serves: checkpoint the WAL
-    every few seconds. Running it here measures requests as they are served in production."""
+    """What the worker does to SQLite while the web serves: checkpoint the WAL every few
+    seconds and merge the search index. Running it here measures requests as they are served
+    in production."""
 
     def __init__(self):
         super().__init__(name="bench-checkpoints", daemon=True)
@@ -114,9 +115,14 @@ class WorkerCheckpoints(threading.Thread):
         from django.db import connection
 
         from tandem import worker
+        from tandem.desk import search
 
+        ticks = 0
         while not self.stopping.wait(worker.HEARTBEAT_EVERY):
             worker.checkpoint()
+            ticks += 1
+            if ticks % 2 == 0:  # the periodic desk.search_merge task, every 10 s
+                search.merge()
         connection.close()
 
 

@@ -193,6 +193,15 @@ def resend_unsent() -> int:
     return len(ids)
 
 
+@every(10, name="desk.search_merge")
+@task()
+def merge_search_index() -> None:
+    """Keep the subject search index compact, a little at a time (see desk.search)."""
+    from tandem.desk import search
+
+    search.merge()
+
+
 # Every 15 s: the sweep walks three partial indexes, so a ticket turns overdue (and the CRM
 # hears of it) within seconds of its due date at little cost.
 @every(15, name="desk.sla_sweep")

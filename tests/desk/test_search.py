@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 
-from tandem.desk import actions, queries, search
+from tandem.desk import actions, queries, search, tasks
 from tandem.desk.models import Ticket
 
 T = "/api/desk/v1/tickets"
@@ -91,3 +91,14 @@ def test_repair_puts_back_triggers_a_table_rebuild_dropped(desk, make_ticket):
     search.repair(connection)
     make_ticket("Rebuilt table ticket")
     assert found(desk("admin"), "rebuilt table") == {"Rebuilt table ticket"}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+def test_the_index_merges_in_the_background_not_on_writes(desk, make_ticket):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT v FROM desk_ticket_search_config WHERE k = 'automerge'")
+        assert cursor.fetchone()[0] == 0
+    for i in range(5):
+        make_ticket(f"Segmented {i}")
+    tasks.merge_search_index.call()
+    assert found(desk("admin"), "segmented 3") == {"Segmented 3"}
