@@ -4,57 +4,63 @@ A search is a substring match (`subject ILIKE '%text%'`): the same results on bo
 whatever the index. What changes is how the database finds them at a million tickets:
 
 - SQLite: an FTS5 table with the trigram tokenizer indexes every subject; triggers on
-  desk_ticket keep it in step with every insert, update and delete (bulk ones included).
+  desk_ticket keep it in step with every insert, subject change and delete (bulk ones too).
 - PostgreSQL: a pg_trgm GIN index on UPPER(subject), the very expression Django's
   `icontains` compares, so the planner uses it by itself.
 
 Where neither can be had (an SQLite built without FTS5, a role that may not create the
-extension), search still works, by scanning.
+extension), search still works, by scanning; the reason is logged at each `migrate`.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import QuerySet
 
 log = logging.getLogger(__name__)
 
 FTS_TABLE = "desk_ticket_search"
+MIGRATION = ("desk", "0009_ticket_subject_search")
 # A rare text is looked up in the index and its tickets fetched by id. A common one ("printer")
 # is found faster by walking the newest tickets: a page of matches comes after a few rows.
 RARE = 1000
 
 # The SQL names the index table literally (FTS_TABLE): it is ours, never the user's.
-SQLITE_TRIGGERS = [
-    """CREATE TRIGGER IF NOT EXISTS desk_ticket_search_ai AFTER INSERT ON desk_ticket BEGIN
+SQLITE_TRIGGERS = {
+    "desk_ticket_search_ai": """CREATE TRIGGER desk_ticket_search_ai AFTER INSERT ON desk_ticket
+        BEGIN
         INSERT INTO desk_ticket_search(rowid, subject) VALUES (new.id, new.subject); END""",
-    """CREATE TRIGGER IF NOT EXISTS desk_ticket_search_ad AFTER DELETE ON desk_ticket BEGIN
+    "desk_ticket_search_ad": """CREATE TRIGGER desk_ticket_search_ad AFTER DELETE ON desk_ticket
+        BEGIN
         INSERT INTO desk_ticket_search(desk_ticket_search, rowid, subject)
         VALUES ('delete', old.id, old.subject); END""",
-    """CREATE TRIGGER IF NOT EXISTS desk_ticket_search_au AFTER UPDATE OF subject ON desk_ticket
+    # Django's save() writes every column: without the WHEN, each save would re-index.
+    "desk_ticket_search_au": """CREATE TRIGGER desk_ticket_search_au
+        AFTER UPDATE OF subject ON desk_ticket WHEN old.subject IS NOT new.subject
         BEGIN
         INSERT INTO desk_ticket_search(desk_ticket_search, rowid, subject)
         VALUES ('delete', old.id, old.subject);
         INSERT INTO desk_ticket_search(rowid, subject) VALUES (new.id, new.subject); END""",
-]
+}
 PG_INDEX = "desk_t_subject_trgm"
 
 
 def install(db=connection) -> bool:
     """Create the subject index if it is missing; True if the database has one afterwards.
-
-    Run by the migration, and again after every `migrate`: SQLite loses triggers when Django
-    rebuilds a table to alter it, and this puts them back (the index itself survives)."""
+    Run by the migration (non-atomic: PostgreSQL builds the index CONCURRENTLY, so tickets
+    can be written meanwhile) and by repair()."""
     try:
-        with transaction.atomic(using=db.alias), db.cursor() as cursor:
-            if db.vendor == "sqlite":
+        if db.vendor == "sqlite":
+            with transaction.atomic(using=db.alias), db.cursor() as cursor:
                 return _install_sqlite(cursor)
-            if db.vendor == "postgresql":
+        if db.vendor == "postgresql":
+            with db.cursor() as cursor:
                 return _install_postgresql(cursor)
     except DatabaseError as exc:
-        log.warning("Ticket search works without an index here: %s", exc)
+        log.warning("Ticket search works without an index here (it scans): %s", exc)
     return False
 
 
@@ -72,11 +78,65 @@ def _install_sqlite(cursor) -> bool:
         cursor.execute(
             "INSERT INTO desk_ticket_search(desk_ticket_search, rank) VALUES ('automerge', 0)"
         )
-    for sql in SQLITE_TRIGGERS:
-        cursor.execute(sql)
-    if fresh:  # index the tickets already there
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'desk_ticket'"
+    )
+    missing = set(SQLITE_TRIGGERS) - {row[0] for row in cursor.fetchall()}
+    for name in sorted(missing):
+        cursor.execute(SQLITE_TRIGGERS[name])
+    # A fresh index is filled from the tickets; one that missed writes while a trigger was
+    # gone (Django rebuilding the table mid-migrate) is filled again, or FTS5's deletes,
+    # which name the old subject, would corrupt it.
+    if fresh or missing:
         cursor.execute("INSERT INTO desk_ticket_search(desk_ticket_search) VALUES ('rebuild')")
     return True
+
+
+def _install_postgresql(cursor) -> bool:
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    cursor.execute(
+        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {PG_INDEX} ON desk_ticket "
+        "USING gin ((UPPER(subject::text)) gin_trgm_ops)"
+    )
+    return True
+
+
+def repair(db=connection) -> None:
+    """After every `migrate`: make sure the index is whole again. Django rebuilds a table on
+    SQLite to alter it, which drops its triggers (the index survives); on PostgreSQL an
+    extension refused once may be there now."""
+    if db.vendor in ("sqlite", "postgresql") and _migrated(db):
+        install(db)
+        _has_fts.pop(str(db.settings_dict["NAME"]), None)
+
+
+def _migrated(db) -> bool:
+    recorder = MigrationRecorder(db)
+    if not recorder.has_table():
+        return False
+    app, name = MIGRATION
+    return recorder.migration_qs.filter(app=app, name=name).exists()
+
+
+def renew_triggers(db=connection) -> None:
+    """Replace SQLite's triggers with the current SQLITE_TRIGGERS (a migration's step)."""
+    if db.vendor != "sqlite" or not _sqlite_index(db, fresh=True):
+        return
+    with db.cursor() as cursor:
+        for name, sql in SQLITE_TRIGGERS.items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(sql)
+
+
+def uninstall(db=connection) -> None:
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute("DROP TABLE IF EXISTS desk_ticket_search")
+        elif db.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {PG_INDEX}")
+    _has_fts.pop(str(db.settings_dict["NAME"]), None)
 
 
 MERGE_PAGES = 100  # about 20 ms of work at a million tickets
@@ -90,34 +150,6 @@ def merge(db=connection) -> None:
                 "INSERT INTO desk_ticket_search(desk_ticket_search, rank) VALUES ('merge', %s)",
                 [MERGE_PAGES],
             )
-
-
-def _install_postgresql(cursor) -> bool:
-    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    cursor.execute(
-        f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON desk_ticket "
-        "USING gin ((UPPER(subject::text)) gin_trgm_ops)"
-    )
-    return True
-
-
-def repair(db=connection) -> None:
-    """After `migrate`: put back SQLite's triggers if Django rebuilt desk_ticket to alter it
-    (a rebuild drops them; the index itself survives, ids unchanged)."""
-    if db.vendor == "sqlite" and _sqlite_index(db, fresh=True):
-        with db.cursor() as cursor:
-            for sql in SQLITE_TRIGGERS:
-                cursor.execute(sql)
-
-
-def uninstall(db=connection) -> None:
-    with db.cursor() as cursor:
-        if db.vendor == "sqlite":
-            for trigger in ("ai", "ad", "au"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS desk_ticket_search_{trigger}")
-            cursor.execute("DROP TABLE IF EXISTS desk_ticket_search")
-        elif db.vendor == "postgresql":
-            cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
 
 
 _has_fts: dict[str, bool] = {}
@@ -139,12 +171,17 @@ def subject_contains(qs: QuerySet, text: str) -> QuerySet:
     # user's own (FTS5 takes no ESCAPE clause).
     usable = db.vendor == "sqlite" and len(text) >= 3 and not set(text) & {"%", "_"}
     if usable and _sqlite_index(db):
-        with db.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid FROM desk_ticket_search WHERE subject LIKE %s LIMIT %s",
-                [f"%{text}%", RARE + 1],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) <= RARE:
-            return qs.filter(pk__in=ids)
+        try:
+            with transaction.atomic(using=db.alias), db.cursor() as cursor:
+                cursor.execute(
+                    "SELECT rowid FROM desk_ticket_search WHERE subject LIKE %s LIMIT %s",
+                    [f"%{text}%", RARE + 1],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+        except OperationalError:  # the index went away under a running process: scan
+            log.warning("Ticket search index missing; scanning", exc_info=True)
+            _has_fts.pop(str(db.settings_dict["NAME"]), None)
+        else:
+            if len(ids) <= RARE:
+                return qs.filter(pk__in=ids)
     return qs.filter(subject__icontains=text)

@@ -102,3 +102,18 @@ def test_the_index_merges_in_the_background_not_on_writes(desk, make_ticket):
         make_ticket(f"Segmented {i}")
     tasks.merge_search_index.call()
     assert found(desk("admin"), "segmented 3") == {"Segmented 3"}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+def test_saving_a_ticket_without_a_new_subject_does_not_touch_the_index(admin, make_ticket):
+    ticket = make_ticket("Index churn")
+
+    def segments():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM desk_ticket_search_data")
+            return cursor.fetchone()[0]
+
+    before = segments()
+    for priority in ("High", "Low", "Urgent"):
+        actions.do_update_ticket(actor=admin, ticket=ticket, data={"priority": priority})
+    assert segments() == before

@@ -110,3 +110,47 @@ def test_moving_to_another_department_follows_its_policy(admin, department, make
     )
     ticket.refresh_from_db()
     assert ticket.due_date == ticket.created_at + timedelta(hours=48)
+
+
+def test_a_department_without_a_policy_drops_the_policys_due_date(admin, department, make_ticket):
+    _policy(admin, department)
+    billing = department("Billing")
+    actions.do_set_sla(
+        actor=admin, department=billing, first_response_hours={}, resolution_hours={}
+    )
+    ticket = make_ticket()
+    assert ticket.due_date is not None
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"department_id": billing.id})
+    ticket.refresh_from_db()
+    assert ticket.due_date is None and ticket.response_due_at is None
+
+
+def test_a_due_date_given_at_creation_is_the_agents(admin, department, make_ticket):
+    _policy(admin, department)
+    by_hand = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    ticket = make_ticket(due_date=by_hand.isoformat())
+    assert ticket.due_date == by_hand and ticket.due_date_by_hand
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"priority": "Urgent"})
+    ticket.refresh_from_db()
+    assert ticket.due_date == by_hand
+
+
+def test_a_deadline_moved_into_the_past_is_overdue_at_once(admin, department, make_ticket):
+    _policy(admin, department)
+    ticket = make_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=timezone.now() - timedelta(hours=10))
+    ticket.refresh_from_db()
+    actions.do_update_ticket(actor=admin, ticket=ticket, data={"priority": "Urgent"})  # 4 h
+    ticket.refresh_from_db()
+    assert ticket.is_overdue
+    assert ticket.events.order_by("-id").first().changes["is_overdue"] == [False, True]
+
+
+def test_an_update_starts_from_the_stored_ticket_not_a_stale_copy(admin, make_ticket):
+    ticket = make_ticket()
+    stale = Ticket.objects.get(pk=ticket.pk)
+    actions.do_sla_sweep(timezone.now() + timedelta(days=30))  # the sweep marks it meanwhile
+    assert Ticket.objects.get(pk=ticket.pk).is_overdue
+    actions.do_update_ticket(actor=admin, ticket=stale, data={"subject": "Renamed"})
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert stored.subject == "Renamed" and stored.is_overdue and stored.is_escalated

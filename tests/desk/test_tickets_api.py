@@ -243,3 +243,15 @@ def test_a_new_contact_brings_their_account_and_address(desk, admin, ticket):
     )
     r = desk("agent").patch(f"{T}/{ticket.id}", {"contact_id": other.id, "account_id": account.id})
     assert (r.json()["contact_id"], r.json()["account_id"]) == (other.id, account.id)
+
+
+def test_a_new_contact_without_email_or_account_takes_the_address_keeps_the_account(
+    desk, admin, ticket
+):
+    account = actions.do_save_account(actor=admin, portal=admin.portal, data={"account_name": "K"})
+    desk("agent").patch(f"{T}/{ticket.id}", {"account_id": account.id})
+    bare = actions.do_save_contact(actor=admin, portal=admin.portal, data={"last_name": "Bare"})
+    body = desk("agent").patch(f"{T}/{ticket.id}", {"contact_id": bare.id}).json()
+    assert (body["contact_id"], body["account_id"]) == (bare.id, account.id)
+    ticket.refresh_from_db()
+    assert ticket.email == ""  # replies no longer go to the previous customer

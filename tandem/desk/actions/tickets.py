@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.actions._base import DESK, bump_many, me, record_change, sanitize, user_of
+from tandem.desk.actions.deadlines import renew_deadlines, set_deadlines
 from tandem.desk.ids import as_id
 from tandem.desk.models import (
     Account,
@@ -201,48 +202,12 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
         new["assignee"] = assignee
     if "due_date" in data:
         new["due_date"] = _due(data["due_date"], errors)
+        new["due_date_by_hand"] = True  # the SLA no longer moves it (even when cleared)
     if "is_escalated" in data:
         new["is_escalated"] = bool(data["is_escalated"])
     if "cf" in data:
         new["cf"] = {**ticket.cf, **clean_cf(pid, data["cf"] or {}, errors)}
     return new
-
-
-DEADLINES = (("resolution", "due_date"), ("response", "response_due_at"))
-
-
-def sla_deadlines(ticket: Ticket) -> dict:
-    """What the department's policy makes of the ticket's deadlines at its priority, counted
-    from creation: {"due_date": …, "response_due_at": …}, None where the policy sets none."""
-    policy = getattr(ticket.department, "sla", None) if ticket.department_id else None
-    out = {}
-    for kind, attr in DEADLINES:
-        hours = policy.hours(kind, ticket.priority) if policy else None
-        out[attr] = ticket.created_at + timedelta(hours=hours) if hours else None
-    return out
-
-
-def _deadlines(ticket: Ticket) -> None:
-    # The department was read with its policy (select_related): no query here.
-    for attr, due in sla_deadlines(ticket).items():
-        if due and getattr(ticket, attr) is None:
-            setattr(ticket, attr, due)
-
-
-def _renew_deadlines(ticket: Ticket, before: dict, changes: dict) -> None:
-    """After a change of priority or department, deadlines the policy had set follow the new
-    policy. A due date an agent set by hand (anything but the old policy's value) is kept,
-    and so is one given in this same change."""
-    if not ticket.is_open:
-        return
-    for attr, due in sla_deadlines(ticket).items():
-        current = getattr(ticket, attr)
-        if attr in changes or due is None or current == due:
-            continue
-        if current is None or current == before[attr]:
-            setattr(ticket, attr, due)
-            if attr == "due_date":  # the response deadline is internal: not in the history
-                changes[attr] = (current, due)
 
 
 def file_ticket(
@@ -284,7 +249,7 @@ def file_ticket(
     if ticket.status == Ticket.Status.ESCALATED:
         ticket.is_escalated = True
     ticket.sync_flags()
-    _deadlines(ticket)
+    set_deadlines(ticket)
     counters = {"last_ticket_number": 1, "last_change_seq": 1}
     ticket.number, seq = bump_many(portal.id, counters)
     ticket.save()
@@ -293,7 +258,7 @@ def file_ticket(
     if acknowledge and ticket.email and portal.acknowledge_new_tickets:
         from tandem.desk import tasks
 
-        transaction.on_commit(lambda: tasks.send_acknowledgement.enqueue(ticket.id))
+        transaction.on_commit(lambda: tasks.send_acknowledgement.enqueue(ticket.id), robust=True)
     return ticket
 
 
@@ -335,18 +300,37 @@ def do_update_ticket(*, actor, ticket: Ticket, data: dict, origin: str = DESK) -
     unknown = set(data) - set(EDITABLE)
     if unknown:
         raise Problem.invalid({f: [_("This field cannot be changed.")] for f in sorted(unknown)})
+    lock_ticket(ticket)
     errors: dict = {}
     new = _resolve(ticket, data, errors, agent)
     if errors:
         raise Problem.invalid(errors)
     contact = new.get("contact")
     if contact is not None and contact.pk != ticket.contact_id:
-        # The ticket follows its new customer: their account (unless one is given with it)
-        # and their address, where replies go and which the email filter looks for.
-        new.setdefault("account", contact.account)
-        if contact.email:
-            new["email"] = contact.email
+        # The ticket follows its new customer: their address (where replies go, what the
+        # email filter and the customer's signed link are bound to) and their account, unless
+        # one is given with it or they have none.
+        new["email"] = contact.email
+        if contact.account_id:
+            new.setdefault("account", contact.account)
     return apply_changes(ticket, new, actor=agent, origin=origin)
+
+
+# What the actions read of a ticket besides its row (one join, no query later).
+RELATED = ("department__sla", "contact", "account", "product", "assignee__user", "portal")
+
+
+def lock_ticket(ticket: Ticket) -> None:
+    """Re-read `ticket` under its row lock, before changing it: the SLA sweep, a reply or
+    another agent may have written it since it was read, and saving a stale copy would undo
+    their changes. (SQLite's write transactions are serial already; this matters on
+    PostgreSQL.)"""
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related(*RELATED)
+    ticket.refresh_from_db(from_queryset=locked)
+
+
+# Set along with a change but not a change of their own (history, change log).
+QUIET = {"due_date_by_hand"}
 
 
 def _plain(value):
@@ -357,12 +341,12 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
     now = timezone.now()
     if new.get("status") == Ticket.Status.ESCALATED:
         new.setdefault("is_escalated", True)
-    renews = "priority" in new or "department" in new
-    before = sla_deadlines(ticket) if renews else {}
     changes = {}
     for key, value in new.items():
         old = getattr(ticket, key)
-        if old != value:
+        if key in QUIET:
+            setattr(ticket, key, value)
+        elif old != value:
             name = f"{key}_id" if key in ("department", "contact", "account", "product") else key
             name = "assignee_id" if key == "assignee" else name
             changes[name] = (_plain(old), _plain(value))
@@ -376,10 +360,14 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
         ticket.resolution_seconds = took if closing else None
         if closing:
             ticket.is_overdue = False
-    if renews and ("priority" in changes or "department_id" in changes):
-        _renew_deadlines(ticket, before, changes)
-    if "due_date" in changes and (ticket.due_date is None or ticket.due_date > now):
-        ticket.is_overdue = False
+    if "priority" in changes or "department_id" in changes:
+        renew_deadlines(ticket, changes)
+    if "due_date" in changes:
+        # Overdue the moment a new due date is in the past, no longer once it is ahead.
+        overdue = bool(ticket.is_open and ticket.due_date and ticket.due_date <= now)
+        if overdue != ticket.is_overdue:
+            changes["is_overdue"] = (ticket.is_overdue, overdue)
+            ticket.is_overdue = overdue
     ticket.sync_flags()
     ticket.updated_at = now
     ticket.save()
@@ -391,7 +379,7 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
     if kind == "closed" and ticket.email:
         from tandem.desk import tasks
 
-        transaction.on_commit(lambda: tasks.send_rating_request.enqueue(ticket.id))
+        transaction.on_commit(lambda: tasks.send_rating_request.enqueue(ticket.id), robust=True)
     return ticket
 
 
@@ -406,7 +394,7 @@ def do_delete_ticket(*, actor, ticket: Ticket, origin: str = DESK) -> None:
     from tandem.desk import tasks
 
     if files:
-        transaction.on_commit(lambda: tasks.delete_files.enqueue(files))
+        transaction.on_commit(lambda: tasks.delete_files.enqueue(files), robust=True)
 
 
 @transaction.atomic
@@ -414,6 +402,7 @@ def do_set_crm_deal(*, actor, ticket: Ticket, deal: dict | None, origin: str = D
     """The integration shows a ticket's CRM deal (`{"id", "name", "amount", "stage"}` or None)."""
     agent = me(ticket.portal_id, actor)
     require_can_see(agent, ticket)
+    lock_ticket(ticket)
     return apply_changes(ticket, {"crm_deal": deal}, actor=agent, origin=origin)
 
 
@@ -440,6 +429,7 @@ def rating_refusal(ticket: Ticket, now=None) -> str | None:
 def do_rate_ticket(*, ticket: Ticket, rating: str, comment: str = "") -> Ticket:
     """The customer's rating from the signed link in the closing email: only while the ticket
     is Closed, and for RATING_DAYS after it closed (409 otherwise)."""
+    lock_ticket(ticket)
     reason = rating_refusal(ticket)
     if reason:
         raise Problem(409, RATING_REFUSALS[reason] % {"days": RATING_DAYS})

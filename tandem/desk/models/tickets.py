@@ -90,9 +90,12 @@ class Ticket(models.Model):
         related_name="tickets",
         db_index=False,
     )
-    # The customer's address when the ticket was opened: the `email` filter needs no join.
+    # The customer's address (their contact's, as it changes): the `email` filter needs no join.
     email = models.EmailField(_("email"), blank=True)
     due_date = models.DateTimeField(_("due date"), null=True, blank=True)
+    # An agent set (or cleared) the due date: the SLA policy no longer moves it. The database
+    # default lets bulk inserts (imports, the benchmark) leave it out.
+    due_date_by_hand = models.BooleanField(default=False, db_default=False)
     response_due_at = models.DateTimeField(null=True, blank=True)
     is_overdue = models.BooleanField(default=False)
     is_escalated = models.BooleanField(default=False)
