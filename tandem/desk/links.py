@@ -7,6 +7,7 @@ from functools import cache
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 CUSTOMER_SALT = "desk.customer"
 RATING_SALT = "desk.rating"
@@ -33,10 +34,19 @@ def _prefix(name: str) -> str:
     return reverse(name, args=["TOKEN"]).replace("TOKEN/", "")
 
 
+def _owner(email: str, secret: str) -> str:
+    """A short keyed hash of the customer's address: binds a link to who the ticket belongs to
+    without putting the address (or a guessable hash of it) in a URL that ends up in logs."""
+    value = (email or "").strip().lower()
+    return salted_hmac("desk.link-owner", value, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+
 def _sign(ticket, salt: str) -> str:
-    # No timestamp: a ticket's links stay the same in every email and API answer.
+    # No timestamp: a ticket's links stay the same in every email and API answer, as long as
+    # the ticket belongs to the same customer address ("e"; see ticket_from).
     signer = _signer(salt, settings.SECRET_KEY)
-    return signer.sign_object({"t": ticket.pk, "p": ticket.portal_id})
+    owner = _owner(ticket.email, settings.SECRET_KEY)
+    return signer.sign_object({"t": ticket.pk, "p": ticket.portal_id, "e": owner})
 
 
 def customer_token(ticket) -> str:
@@ -56,11 +66,28 @@ def rating_url(ticket) -> str:
 
 
 def ticket_from(token: str, salt: str):
-    """The ticket a signed link stands for, or None (bad signature or deleted ticket)."""
+    """The ticket a signed link stands for, or None: a bad signature, a deleted ticket, or a
+    ticket that now belongs to another customer address (its contact or email changed: the
+    previous customer's link must not read or answer someone else's ticket). A link signed
+    before links carried the owner ("e") is refused the same way; the next email has a new one.
+    """
     from tandem.desk.models import Ticket
 
     try:
         data = signing.Signer(salt=salt).unsign_object(token)
     except signing.BadSignature:
         return None
-    return Ticket.objects.select_related("portal").filter(pk=data["t"], portal=data["p"]).first()
+    if not isinstance(data, dict) or not isinstance(data.get("e"), str):
+        return None
+    ticket = (
+        Ticket.objects.select_related("portal")
+        .filter(pk=data.get("t"), portal=data.get("p"))
+        .first()
+    )
+    if ticket is None:
+        return None
+    # Every key the signature accepts (SECRET_KEY_FALLBACKS too): rotating the key keeps links.
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    if not any(constant_time_compare(data["e"], _owner(ticket.email, key)) for key in secrets):
+        return None
+    return ticket

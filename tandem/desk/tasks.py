@@ -93,18 +93,62 @@ def _customer_link(thread, links) -> str:
     """The signed link to the customer's ticket page, or "" when this email must not carry it.
 
     The link is a bearer credential: whoever holds it reads the public conversation and replies
-    as the customer. So only a reply or reply-all addressed To the ticket's customer carries it.
-    A forward never does (it goes to a third party: a supplier, a colleague), nor does a reply
-    whose To is someone else, even when the customer is in Cc. One message has one body, so
-    the Cc of a reply to the customer see the link too: those are the people the customer
-    copied on their own message (what reply-all fills in), who already share the conversation;
-    an agent who wants to bring in someone else forwards, and the link stays out."""
-    email = (thread.ticket.email or "").strip().lower()
+    as the customer. One message has one body, so every recipient sees what the customer sees.
+    So only a reply or reply-all addressed To the ticket's customer carries it, and only when
+    everyone else on it (To and Cc) already took part in the customer's side of the
+    conversation: the customer wrote from that address or copied it on one of their own
+    messages (what reply-all fills in). A forward never does (it goes to a third party: a
+    supplier, a colleague), nor does a reply whose To is someone else, even when the customer
+    is in Cc, nor a reply to the customer on which the agent typed a new Cc: the email goes,
+    without the link (the customer's next email has it again)."""
+    email = _clean(thread.ticket.email)
     if thread.action not in (thread.Action.REPLY, thread.Action.REPLY_ALL) or not email:
         return ""
-    if email not in [address.strip().lower() for address in thread.to]:
+    to = {_clean(address) for address in thread.to}
+    if email not in to:
+        return ""
+    others = (to | {_clean(address) for address in thread.cc}) - {email, ""}
+    if others and not others <= _customer_side(thread.ticket, email):
         return ""
     return links.customer_url(thread.ticket)
+
+
+def _clean(address) -> str:
+    return str(address or "").strip().lower()
+
+
+def _customer_side(ticket, email: str) -> set[str]:
+    """The addresses on the customer's own incoming messages: their From and their Cc. Only
+    the current customer's: a message another sender filed on the ticket (a supplier answering
+    a forward) does not make its Cc trusted, nor do a previous customer's (see links.ticket_from).
+    The first message of a ticket opened by email keeps no Cc, so it adds nothing."""
+    from tandem.desk.models import Thread
+
+    incoming = ticket.threads.filter(action=Thread.Action.INCOMING)
+    side = {email}
+    for sender, cc in incoming.values_list("from_email", "cc"):
+        if _clean(sender) == email:
+            side.update(_clean(address) for address in cc or [])
+    return side
+
+
+def enqueue_on_commit(task_, *args) -> None:
+    """Enqueue `task_` once the current transaction commits. The write is committed by then:
+    an enqueue that fails (the task table's database hiccups, a broker is down) is logged, never
+    raised, or the caller would answer an error for a write that happened (the API 500 and a
+    client retry files a duplicate; mail-in exits 75 and the MTA files the message again).
+    Our own log names the task and its arguments; robust=True (Django ≥ 5.0) is the backstop:
+    whatever still escapes is logged by Django, not raised. Safety nets: see resend_unsent."""
+    name = getattr(task_, "name", repr(task_))
+
+    def enqueue() -> None:
+        try:
+            task_.enqueue(*args)
+        except Exception:
+            log.exception("could not enqueue %s%r after commit; the write stands", name, args)
+
+    enqueue.__qualname__ = f"enqueue {name}"
+    transaction.on_commit(enqueue, robust=True)
 
 
 @task()

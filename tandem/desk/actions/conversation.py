@@ -123,7 +123,8 @@ def do_send_thread(
         raise
     from tandem.desk import tasks
 
-    transaction.on_commit(lambda: tasks.send_thread_email.enqueue(thread.id))
+    # Never raises: a failed enqueue leaves the thread unsent, and resend_unsent retries it.
+    tasks.enqueue_on_commit(tasks.send_thread_email, thread.id)
     return thread
 
 

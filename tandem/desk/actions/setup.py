@@ -146,7 +146,8 @@ def do_invite_agent(
     agent.departments.set(departments)
     from tandem.desk import tasks
 
-    transaction.on_commit(lambda: tasks.send_invitation.enqueue(agent.id))
+    # Never raises; no automatic retry: inviting the same person again sends it again.
+    tasks.enqueue_on_commit(tasks.send_invitation, agent.id)
     return agent
 
 
