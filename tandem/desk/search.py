@@ -15,6 +15,7 @@ extension), search still works, by scanning; the reason is logged at each `migra
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -57,8 +58,12 @@ def install(db=connection) -> bool:
             with transaction.atomic(using=db.alias), db.cursor() as cursor:
                 return _install_sqlite(cursor)
         if db.vendor == "postgresql":
-            with db.cursor() as cursor:
-                return _install_postgresql(cursor)
+            # CONCURRENTLY cannot run inside a transaction; inside one (a test, a caller's
+            # atomic block) a savepoint keeps a refusal from aborting it.
+            inside = db.in_atomic_block
+            savepoint = transaction.atomic(using=db.alias) if inside else nullcontext()
+            with savepoint, db.cursor() as cursor:
+                return _install_postgresql(cursor, concurrently=not inside)
     except DatabaseError as exc:
         log.warning("Ticket search works without an index here (it scans): %s", exc)
     return False
@@ -92,10 +97,11 @@ def _install_sqlite(cursor) -> bool:
     return True
 
 
-def _install_postgresql(cursor) -> bool:
+def _install_postgresql(cursor, *, concurrently: bool) -> bool:
     cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    how = "CONCURRENTLY " if concurrently else ""
     cursor.execute(
-        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {PG_INDEX} ON desk_ticket "
+        f"CREATE INDEX {how}IF NOT EXISTS {PG_INDEX} ON desk_ticket "
         "USING gin ((UPPER(subject::text)) gin_trgm_ops)"
     )
     return True
@@ -135,7 +141,8 @@ def uninstall(db=connection) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute("DROP TABLE IF EXISTS desk_ticket_search")
         elif db.vendor == "postgresql":
-            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {PG_INDEX}")
+            how = "" if db.in_atomic_block else "CONCURRENTLY "
+            cursor.execute(f"DROP INDEX {how}IF EXISTS {PG_INDEX}")
     _has_fts.pop(str(db.settings_dict["NAME"]), None)
 
 
