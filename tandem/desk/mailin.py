@@ -230,7 +230,17 @@ def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
 def main(portal_slug: str, stream=None) -> int:
     """The command: read stdin, file it, say what happened; an exit code the MTA understands.
     An unexpected error (a bug, the database gone) is logged with its traceback and answered
-    with EX_TEMPFAIL: the MTA keeps the message and tries again, nothing is lost or bounced."""
+    with EX_TEMPFAIL: the MTA keeps the message and tries again, nothing is lost or bounced.
+
+    EX_TEMPFAIL for every unexpected error, bugs included, not EX_SOFTWARE (70) for those
+    that are not a DatabaseError, OSError or ImproperlyConfigured: on 70 Postfix bounces at
+    once and the customer's mail is lost to the help desk, while on 75 it stays queued (5 days
+    by default, then it bounces anyway, so the sender always hears) and the deployment that
+    fixes the bug files it. Which errors "can pass" is a guess (a bug in a dependency can look
+    like anything); never losing a customer's mail is what counts. Redelivery files nothing
+    twice: filing is one transaction (an error rolls it all back), enqueues after commit never
+    raise (tasks.enqueue_on_commit), and a message filed once is recognised by its Message-ID.
+    The cost is a failing message retried and logged with its traceback until then."""
     try:
         return _main(portal_slug, stream)
     except Exception as exc:  # the last resort: the MTA needs an exit code, not a traceback
