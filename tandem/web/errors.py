@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +35,18 @@ class Problem(Exception):
     @property
     def title(self) -> str:
         return self.titles.get(self.status, "Error")
+
+    def text(self, labels: Mapping | None = None) -> str:
+        """The refusal as one line of text: the reason, then each field (by its label in
+        `labels`, else its own name) and its messages — "The request has invalid fields.
+        Department: Give a number.; Status: …". Lazy translations become text here, in the
+        active language."""
+        labels = labels or {}
+        fields = "; ".join(
+            f"{labels.get(field, field)}: {' '.join(str(m) for m in msgs)}"
+            for field, msgs in self.errors.items()
+        )
+        return f"{self.detail} {fields}".strip()
 
     @classmethod
     def invalid(cls, errors: dict[str, list[str]], detail: str | None = None) -> Problem:

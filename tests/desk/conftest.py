@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from tandem.desk import actions, queries
 from tandem.desk.models import Agent, Department, Portal, Ticket
@@ -48,6 +49,18 @@ def desk(api):
     def make(who: str, portal: str = PORTAL):
         email = who if "@" in who else f"{who}@acme.test"
         return api(email, portal=portal)
+
+    return make
+
+
+@pytest.fixture
+def browser_as(person):
+    """browser_as("agent") → a web client signed in as agent@acme.test (or any email)."""
+
+    def make(who: str = "admin") -> Client:
+        client = Client()
+        client.force_login(person(who if "@" in who else f"{who}@acme.test"))
+        return client
 
     return make
 

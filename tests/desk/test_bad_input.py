@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tandem.desk import actions
 from tandem.desk.models import Agent, Product, Ticket, TicketField
@@ -13,16 +12,6 @@ from .conftest import problem
 API = "/api/desk/v1"
 BASE = "/desk/acme-support"
 HUGE = 99999999999999999999  # beyond a 64-bit id column
-
-
-@pytest.fixture
-def browser(person):
-    def make(who: str = "admin") -> Client:
-        client = Client()
-        client.force_login(person(f"{who}@acme.test"))
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -41,13 +30,13 @@ def _page_after(client, url: str, data: dict) -> str:
 
 
 @pytest.mark.parametrize("day", ["2026-02-31", "2026-13-01", "2026-00-10"])
-def test_an_impossible_custom_date_is_a_field_error(desk, browser, fields, ticket, day):
+def test_an_impossible_custom_date_is_a_field_error(desk, browser_as, fields, ticket, day):
     errors = problem(
         desk("agent").patch(f"{API}/tickets/{ticket.id}", {"cf": {"bought": day}}), 400
     )
     assert errors["errors"] == {"cf.bought": ["Enter a date (YYYY-MM-DD)."]}
     url = f"{BASE}/tickets/{ticket.id}/update/"
-    page = _page_after(browser("agent"), url, {"field": "cf.bought", "value": day})
+    page = _page_after(browser_as("agent"), url, {"field": "cf.bought", "value": day})
     assert "Enter a date (YYYY-MM-DD)." in page
     assert Ticket.objects.get(pk=ticket.pk).cf.get("bought") is None
 
@@ -61,10 +50,10 @@ def test_a_custom_date_is_stored_as_yyyy_mm_dd(desk, fields, ticket):
 @pytest.mark.parametrize(
     "due", ["2026-02-31", "2026-13-01T10:00", "2026-02-30 09:00", "9999-12-31T23:59:00-05:00"]
 )
-def test_an_impossible_due_date_is_a_field_error(desk, browser, ticket, due):
+def test_an_impossible_due_date_is_a_field_error(desk, browser_as, ticket, due):
     before = Ticket.objects.get(pk=ticket.pk).due_date
     url = f"{BASE}/tickets/{ticket.id}/update/"
-    page = _page_after(browser("agent"), url, {"field": "due_date", "value": due})
+    page = _page_after(browser_as("agent"), url, {"field": "due_date", "value": due})
     assert "Enter a date and time (ISO 8601)." in page
     errors = problem(desk("agent").patch(f"{API}/tickets/{ticket.id}", {"due_date": due}), 400)
     assert set(errors["errors"]) == {"due_date"}
@@ -89,9 +78,9 @@ def test_a_custom_number_must_be_finite_in_the_api(desk, fields, ticket, raw):
 
 
 @pytest.mark.parametrize("raw", ["1.0e999", "1e999", "inf", "NaN", "-Infinity", "many", "true"])
-def test_a_custom_number_must_be_finite_in_the_page(browser, fields, ticket, raw):
+def test_a_custom_number_must_be_finite_in_the_page(browser_as, fields, ticket, raw):
     url = f"{BASE}/tickets/{ticket.id}/update/"
-    page = _page_after(browser("agent"), url, {"field": "cf.seats", "value": raw})
+    page = _page_after(browser_as("agent"), url, {"field": "cf.seats", "value": raw})
     assert "Enter a number." in page
     assert "seats" not in Ticket.objects.get(pk=ticket.pk).cf
 
@@ -114,10 +103,10 @@ def test_true_is_not_a_number(desk, fields, ticket):
 
 
 @pytest.mark.parametrize("kind", ["contacts", "accounts", "products"])
-def test_a_huge_customer_id_in_the_url_is_a_404(desk, browser, kind):
+def test_a_huge_customer_id_in_the_url_is_a_404(desk, browser_as, kind):
     problem(desk("agent").get(f"{API}/{kind}/{HUGE}"), 404)
     problem(desk("admin").patch(f"{API}/{kind}/{HUGE}", {}), 404)
-    assert browser("agent").get(f"{BASE}/{kind}/{HUGE}/").status_code == 404
+    assert browser_as("agent").get(f"{BASE}/{kind}/{HUGE}/").status_code == 404
 
 
 def test_a_customer_id_of_zero_is_a_404(desk):
@@ -171,16 +160,16 @@ def test_deleting_a_ticket_field_by_a_huge_id_is_a_404(desk, fields):
 
 
 @pytest.mark.parametrize("junk", ["abc", "", str(HUGE), "²", "-1"])
-def test_deleting_a_ticket_field_by_junk_in_the_page_says_so(browser, fields, junk):
+def test_deleting_a_ticket_field_by_junk_in_the_page_says_so(browser_as, fields, junk):
     before = TicketField.objects.count()
-    page = _page_after(browser(), f"{BASE}/setup/", {"op": "delete_field", "field_id": junk})
+    page = _page_after(browser_as(), f"{BASE}/setup/", {"op": "delete_field", "field_id": junk})
     assert "No such ticket field in this portal." in page
     assert TicketField.objects.count() == before
 
 
-def test_deleting_a_ticket_field_in_the_page(browser, fields):
+def test_deleting_a_ticket_field_in_the_page(browser_as, fields):
     field = TicketField.objects.get(name="seats")
-    page = _page_after(browser(), f"{BASE}/setup/", {"op": "delete_field", "field_id": field.id})
+    page = _page_after(browser_as(), f"{BASE}/setup/", {"op": "delete_field", "field_id": field.id})
     assert "Removed." in page
     assert not TicketField.objects.filter(pk=field.pk).exists()
 

@@ -5,7 +5,6 @@ import csv
 import io
 
 import pytest
-from django.test import Client
 
 from tandem.desk import queries
 from tandem.desk.models import Ticket
@@ -25,16 +24,6 @@ def rows(response) -> list[dict]:
 
 
 @pytest.fixture
-def browser(person):
-    def make(who: str) -> Client:
-        client = Client()
-        client.force_login(person(f"{who}@acme.test"))
-        return client
-
-    return make
-
-
-@pytest.fixture
 def tickets(make_ticket, admin):
     made = {
         "support": make_ticket('=HYPERLINK("http://evil.test","Click")', priority="High"),
@@ -44,31 +33,31 @@ def tickets(make_ticket, admin):
     return made
 
 
-def test_the_list_page_offers_the_export_of_what_it_shows(browser, tickets):
-    page = browser("admin").get(PAGE, {"view": "high_priority"}).content.decode()
+def test_the_list_page_offers_the_export_of_what_it_shows(browser_as, tickets):
+    page = browser_as("admin").get(PAGE, {"view": "high_priority"}).content.decode()
     assert 'id="export-csv" href="/desk/acme-support/tickets/export.csv?view=high_priority' in page
 
 
-def test_export_follows_the_view_and_filters(browser, tickets, department):
-    exported = rows(browser("admin").get(f"{PAGE}export.csv", {"view": "open"}))
+def test_export_follows_the_view_and_filters(browser_as, tickets, department):
+    exported = rows(browser_as("admin").get(f"{PAGE}export.csv", {"view": "open"}))
     assert {r["subject"] for r in exported} >= {"Invoice is wrong"}
     assert "Solved already" not in {r["subject"] for r in exported}
     billing = department("Billing").id
-    exported = rows(browser("admin").get(f"{PAGE}export.csv", {"department_id": billing}))
+    exported = rows(browser_as("admin").get(f"{PAGE}export.csv", {"department_id": billing}))
     assert {r["department"] for r in exported} == {"Billing"}
     [invoice] = [r for r in exported if r["number"] == str(tickets["billing"].number)]
     assert invoice["subject"] == "Invoice is wrong" and invoice["status"] == "Open"
     assert invoice["contact"] == "Customer" and invoice["is_overdue"] == "False"
 
 
-def test_export_holds_only_what_the_agent_may_see(browser, desk, tickets, other_ticket):
+def test_export_holds_only_what_the_agent_may_see(browser_as, desk, tickets, other_ticket):
     for who in ("agent", "light"):
-        subjects = {r["subject"] for r in rows(browser(who).get(f"{PAGE}export.csv"))}
+        subjects = {r["subject"] for r in rows(browser_as(who).get(f"{PAGE}export.csv"))}
         assert "Invoice is wrong" not in subjects  # Billing is not their department
         assert "Solved already" in subjects
     subjects = {r["subject"] for r in rows(desk("agent").get(API))}
     assert "Invoice is wrong" not in subjects and "Solved already" in subjects
-    everything = {r["subject"] for r in rows(browser("admin").get(f"{PAGE}export.csv"))}
+    everything = {r["subject"] for r in rows(browser_as("admin").get(f"{PAGE}export.csv"))}
     assert "Invoice is wrong" in everything and other_ticket.subject not in everything
 
 
@@ -78,10 +67,10 @@ def test_spreadsheet_formulas_are_defused(desk, tickets):
     assert row["priority"] == "High" and row["email"] == "cu@example.com"
 
 
-def test_bad_filters_are_a_clear_error(browser, desk, tickets):
+def test_bad_filters_are_a_clear_error(browser_as, desk, tickets):
     body = problem(desk("admin").get(f"{API}?view=someday"), 400)
     assert "view" in body["errors"]
-    r = browser("admin").get(f"{PAGE}export.csv", {"view": "someday"}, follow=True)
+    r = browser_as("admin").get(f"{PAGE}export.csv", {"view": "someday"}, follow=True)
     assert "Choose one of" in r.content.decode()
 
 
@@ -104,10 +93,10 @@ def test_export_streams_every_page(portal, admin, tickets):
     assert [int(n) for n in "".join(chunks).split()[1:]] == every
 
 
-def test_next_page_keeps_the_email_filter(browser, make_ticket):
+def test_next_page_keeps_the_email_filter(browser_as, make_ticket):
     for i in range(51):
         make_ticket(f"Bulk {i}", contact={"last_name": "Same", "email": "same@customer.test"})
-    page = browser("admin").get(PAGE, {"email": "same@customer.test"}).content.decode()
+    page = browser_as("admin").get(PAGE, {"email": "same@customer.test"}).content.decode()
     assert 'id="next-page" href="?view=all&amp;email=same%40customer.test' in page
 
 

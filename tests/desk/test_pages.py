@@ -6,17 +6,6 @@ from django.test import Client
 
 from tandem.desk.models import Comment, Ticket
 
-
-@pytest.fixture
-def browser_as(person):
-    def make(who: str) -> Client:
-        client = Client()
-        client.force_login(person(f"{who}@acme.test"))
-        return client
-
-    return make
-
-
 BASE = "/desk/acme-support"
 
 

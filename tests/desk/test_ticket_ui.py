@@ -7,24 +7,15 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
 
 from tandem.desk import actions, queries
 from tandem.desk.actions.tickets import apply_changes
 from tandem.desk.models import Account, Contact, Product, Ticket, TicketEvent
+from tandem.desk.views.history import history_lines
+from tandem.web.errors import Problem
 
 BASE = "/desk/acme-support"
 API = "/api/desk/v1"
-
-
-@pytest.fixture
-def browser_as(person):
-    def make(who: str) -> Client:
-        client = Client()
-        client.force_login(person(f"{who}@acme.test"))
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -134,6 +125,21 @@ def test_another_portals_contact_cannot_be_set(browser_as, ticket, other_portal)
     assert ticket.contact_id != theirs.id
 
 
+def test_a_typed_record_is_looked_up_in_the_portal_only(portal, other_portal, customer, gizmo):
+    Contact.objects.create(portal=other_portal, first_name="Quentin", last_name="Elsewhere")
+    assert queries.record_typed(portal, "contact_id", "Quentin") == customer.id
+    assert queries.record_typed(portal, "account_id", "Zyxwv") == customer.account_id
+    assert queries.record_typed(portal, "product_id", "GZ-9") == gizmo.id
+    with pytest.raises(Problem) as refused:
+        queries.record_typed(portal, "contact_id", "Elsewhere")
+    assert refused.value.errors == {"contact_id": ["No contact has that email or name."]}
+    with pytest.raises(Problem) as refused:
+        queries.record_typed(other_portal, "account_id", "Zyxwv")
+    assert refused.value.status == 400 and "account_id" in refused.value.errors
+    with pytest.raises(ValueError):
+        queries.record_typed(portal, "department_id", "Support")
+
+
 @pytest.fixture
 def custom_fields(admin, portal):
     for label, kind in (("Serial", "text"), ("Seats", "number"), ("Renewal", "date")):
@@ -236,6 +242,27 @@ def test_history_of_custom_fields_names_each_field(browser_as, admin, ticket, cu
     )
     assert "Seats: — → 4" in history and "Seats: 4 → 5" in history and "Plan: — → Pro" in history
     assert "{" not in history
+
+
+def test_history_reads_each_events_changes_in_the_same_order_whatever_was_stored(
+    portal, ticket, custom_fields
+):
+    # PostgreSQL's jsonb keeps keys by length then bytes, SQLite as written: neither decides.
+    changes = {
+        "wobble": [None, "x"],
+        "is_overdue": [False, True],
+        "cf": [{"seats": 1, "plan": "Free"}, {"seats": 2, "plan": "Pro"}],
+        "priority": ["Medium", "High"],
+        "subject": ["Old", "New"],
+    }
+    scrambled = TicketEvent.objects.create(ticket=ticket, kind="updated", changes=changes)
+    backwards = dict(reversed(changes.items()))
+    backwards["cf"] = [{"plan": "Free", "seats": 1}, {"plan": "Pro", "seats": 2}]
+    TicketEvent.objects.create(ticket=ticket, kind="updated", changes=backwards)
+    events = queries.events_of(ticket).filter(pk__gte=scrambled.pk)
+    lines = history_lines(portal.id, events, queries.ticket_fields(portal))
+    read = [[c["label"] for c in line["changes"]] for line in lines]
+    assert read == [["Subject", "Priority", "Overdue", "Plan", "Seats", "Wobble"]] * 2
 
 
 def test_history_names_a_deleted_record_by_its_id(browser_as, admin, ticket, gizmo):

@@ -11,6 +11,7 @@ from tandem.desk.queries.customers import (
     products,
 )
 from tandem.desk.queries.export import export_tickets
+from tandem.desk.queries.lookup import TYPED_FIELDS, record_typed
 from tandem.desk.queries.tenancy import (
     agent_for,
     agents_of,
@@ -43,6 +44,7 @@ from tandem.desk.queries.tickets import (
 )
 
 __all__ = [
+    "TYPED_FIELDS",
     "VIEWS",
     "account_for",
     "accounts",
@@ -68,6 +70,7 @@ __all__ = [
     "portal_tickets",
     "product_for",
     "products",
+    "record_typed",
     "sla_policies",
     "sort_order",
     "stats",

@@ -78,12 +78,7 @@ def field_labels(request, errors) -> dict:
 def refusal_text(request, exc: Problem) -> str:
     """A refusal as one message: the reason, then each field by its label and its messages,
     in the language of the request ("The request has invalid fields. Department: …")."""
-    labels = field_labels(request, exc.errors)
-    details = "; ".join(
-        f"{labels.get(field, field)}: {' '.join(str(m) for m in msgs)}"
-        for field, msgs in exc.errors.items()
-    )
-    return f"{exc.detail} {details}".strip()
+    return exc.text(field_labels(request, exc.errors))
 
 
 def attempt(request, action, /, *, success: str = "", **kwargs):

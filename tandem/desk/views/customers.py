@@ -11,30 +11,21 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tandem.desk import actions, queries
 from tandem.desk.actions.customers import ACCOUNT_FIELDS, CONTACT_FIELDS
 from tandem.desk.models import Ticket
-from tandem.desk.views._common import attempt, desk_view
+from tandem.desk.views._common import FIELD_LABELS, attempt, desk_view
 from tandem.web.api import keyset_page
 from tandem.web.errors import Problem
 
-LABELS = {
-    "first_name": gettext_lazy("First name"),
-    "last_name": gettext_lazy("Last name"),
-    "email": gettext_lazy("Email"),
-    "secondary_email": gettext_lazy("Secondary email"),
-    "phone": gettext_lazy("Phone"),
-    "mobile": gettext_lazy("Mobile"),
-    "account_name": gettext_lazy("Account name"),
-    "website": gettext_lazy("Website"),
-}
-
 
 def _fields(obj, names) -> list[dict]:
-    return [{"name": n, "label": LABELS[n], "value": getattr(obj, n, "") or ""} for n in names]
+    """The form's fields, called what refusals call them (FIELD_LABELS)."""
+    return [
+        {"name": n, "label": FIELD_LABELS[n], "value": getattr(obj, n, "") or ""} for n in names
+    ]
 
 
 PAGE_SIZE = 50

@@ -78,8 +78,26 @@ def history_lines(portal_id: int, events, custom_fields) -> list[dict]:
     ]
 
 
-def _changes(ev, custom: dict):
-    """(label, field, old, new) per recorded change; one per custom field that changed."""
+# The order an event's changes are read in: FIELD_LABELS' order, then custom and unknown
+# fields alphabetically. Never the stored order: PostgreSQL's jsonb keeps keys by length, then
+# bytes, SQLite as written, and the same history must read the same on both.
+FIELD_ORDER = {field: i for i, field in enumerate(f for f in FIELD_LABELS if f != "cf")}
+
+
+def _in_order(change: tuple) -> tuple:
+    label, field = change[0], change[1]
+    if field in FIELD_ORDER:
+        return (0, FIELD_ORDER[field], "", "")
+    return (1, 0, str(label).casefold(), field)
+
+
+def _changes(ev, custom: dict) -> list[tuple]:
+    """(label, field, old, new) per recorded change, one per custom field that changed, in
+    the order people read them (FIELD_ORDER)."""
+    return sorted(_recorded(ev, custom), key=_in_order)
+
+
+def _recorded(ev, custom: dict):
     if not isinstance(ev.changes, dict):
         return
     for field, change in ev.changes.items():

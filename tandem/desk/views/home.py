@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tandem.desk import actions, queries
-from tandem.desk.views._common import desk_view
+from tandem.desk.views._common import desk_view, refusal_text
 from tandem.web.errors import Problem
 
 
@@ -28,7 +28,7 @@ def new_portal(request):
         try:
             portal = actions.do_create_portal(actor=request.user, name=request.POST.get("name", ""))
         except Problem as exc:
-            error = " ".join(str(m) for msgs in exc.errors.values() for m in msgs) or exc.detail
+            error = refusal_text(request, exc)
         else:
             return redirect("desk:home", portal.slug)
     return render(request, "desk/new_portal.html", {"error": error})

@@ -8,30 +8,29 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tandem.desk import actions, hooks, queries
-from tandem.desk.ids import as_id
 from tandem.desk.models import Ticket
-from tandem.desk.views._common import attempt, desk_view, refusal_text
+from tandem.desk.views._common import FIELD_LABELS, attempt, desk_view, refusal_text
 from tandem.desk.views.history import history_lines
 from tandem.web.errors import Problem
 
-# The fields Update Field offers: (name, label, kind). Contact and account are typed (an
-# email, a name or #id) and looked up: a portal may have 100,000 of them, too many to list.
+# The fields Update Field offers, in its order: (name, kind); each is called by its
+# FIELD_LABELS label. Contact and account are typed (an email, a name or #id) and looked up:
+# a portal may have 100,000 of them, too many to list.
 UPDATABLE = [
-    ("status", gettext_lazy("Status"), "choice"),
-    ("priority", gettext_lazy("Priority"), "choice"),
-    ("channel", gettext_lazy("Channel"), "choice"),
-    ("subject", gettext_lazy("Subject"), "text"),
-    ("description", gettext_lazy("Description"), "text"),
-    ("due_date", gettext_lazy("Due date"), "datetime"),
-    ("department_id", gettext_lazy("Department"), "choice"),
-    ("contact_id", gettext_lazy("Contact"), "lookup"),
-    ("account_id", gettext_lazy("Account"), "lookup"),
-    ("product_id", gettext_lazy("Product"), "choice"),
-    ("is_escalated", gettext_lazy("Escalated"), "choice"),
+    ("status", "choice"),
+    ("priority", "choice"),
+    ("channel", "choice"),
+    ("subject", "text"),
+    ("description", "text"),
+    ("due_date", "datetime"),
+    ("department_id", "choice"),
+    ("contact_id", "lookup"),
+    ("account_id", "lookup"),
+    ("product_id", "choice"),
+    ("is_escalated", "choice"),
 ]
 
 
@@ -55,8 +54,8 @@ def ticket_page(request, ticket_id: int):
         "is_escalated": [("true", _("Yes")), ("false", _("No"))],
     }
     fields = [
-        {"name": name, "label": label, "kind": kind, "choices": choices.get(name, [])}
-        for name, label, kind in UPDATABLE
+        {"name": name, "label": FIELD_LABELS[name], "kind": kind, "choices": choices.get(name, [])}
+        for name, kind in UPDATABLE
     ]
     custom = list(queries.ticket_fields(me.portal))
     for f in custom:
@@ -137,8 +136,8 @@ def update(request, ticket_id: int):
     ticket = queries.ticket_for(me, ticket_id)
     field, value = request.POST.get("field", ""), request.POST.get("value", "")
     try:
-        if field in ("contact_id", "account_id", "product_id"):
-            value = value.strip() and _record_typed(me.portal, field, value.strip())
+        if field in queries.TYPED_FIELDS:
+            value = value.strip() and queries.record_typed(me.portal, field, value.strip())
         if field == "is_escalated":
             value = value == "true"
         data = {"cf": {field[3:]: value}} if field.startswith("cf.") else {field: value or None}
@@ -148,67 +147,6 @@ def update(request, ticket_id: int):
     else:
         messages.success(request, _("Ticket updated."))
     return redirect(_url(request, ticket.pk))
-
-
-MATCHES = 6  # candidates read for a typed contact, account or product: 5 named, a 6th is "…"
-
-
-def _record_typed(portal, field: str, text: str) -> int:
-    """The contact, account or product an agent typed in Update Field: #id, an email, a name
-    (or its start), a product code. None matching, or several, is a field error that names
-    the candidates."""
-    pk = as_id(text.lstrip("#"))
-    if pk is not None:
-        return pk  # the action checks that it is this portal's
-    folded = " ".join(text.split()).casefold()
-    if field == "contact_id":
-        by_email = "@" in text
-        found = (
-            queries.contacts_by_email(portal, text) if by_email else _contacts_named(portal, text)
-        )
-        exact = [c for c in found if folded in (c.name.casefold(), c.email.casefold())]
-        nobody = _("No contact has that email or name.")
-    elif field == "account_id":
-        qs = queries.accounts(portal, text).only("id", "account_name", "email")
-        found = list(qs.order_by("account_name", "id")[:MATCHES])
-        exact = [a for a in found if folded in (a.account_name.casefold(), a.email.casefold())]
-        nobody = _("No account has that name or email.")
-    else:
-        qs = queries.products(portal, text).prefetch_related(None)
-        found = list(
-            qs.only("id", "product_name", "product_code").order_by("product_name", "id")[:MATCHES]
-        )
-        exact = [
-            p for p in found if folded in (p.product_name.casefold(), p.product_code.casefold())
-        ]
-        nobody = _("No product has that name or code.")
-    hint = _("Type the code or #id.") if field == "product_id" else _("Type the email or #id.")
-    if len(exact) == 1 or len(found) == 1:
-        return (exact or found)[0].pk
-    if not found:
-        raise Problem.invalid({field: [nobody]})
-    shown = ", ".join(
-        f"{r} <{r.email}>" if getattr(r, "email", "") else f"{r} (#{r.pk})" for r in found[:5]
-    )
-    shown += " …" if len(found) > 5 else ""
-    raise Problem.invalid({field: [_("Several match: %(names)s.") % {"names": shown}, hint]})
-
-
-def _contacts_named(portal, text: str) -> list:
-    """Contacts whose first name, last name or email starts with or is `text`, or whose full
-    name starts with it ("Ann Lee"): read by the last word, then kept if the name matches."""
-    columns = ("id", "first_name", "last_name", "email")
-
-    def read(q: str, limit: int) -> list:
-        qs = queries.contacts(portal, q).select_related(None).only(*columns)
-        return list(qs.order_by("last_name", "first_name", "id")[:limit])
-
-    found = read(text, MATCHES)
-    words = text.split()
-    if not found and len(words) > 1:
-        wanted = " ".join(words).casefold()
-        found = [c for c in read(words[-1], 200) if c.name.casefold().startswith(wanted)]
-    return found[:MATCHES]
 
 
 @desk_view

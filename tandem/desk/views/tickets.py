@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from tandem.desk import actions, queries
 from tandem.desk.ids import as_id
 from tandem.desk.models import Ticket
-from tandem.desk.views._common import attempt, desk_view
+from tandem.desk.views._common import FIELD_LABELS, attempt, desk_view, refusal_text
 from tandem.web.api import keyset_page
 from tandem.web.csvexport import csv_download
 from tandem.web.errors import Problem
@@ -41,12 +41,9 @@ SORT_LABELS = [
     ("-due_date", gettext_lazy("Due latest")),
 ]
 # Filters set by a link from a contact's, an account's or a product's page: shown above the
-# list with a way to clear each, carried in the form as hidden fields.
-RECORD_FILTERS = [
-    ("contact_id", gettext_lazy("Contact")),
-    ("account_id", gettext_lazy("Account")),
-    ("product_id", gettext_lazy("Product")),
-]
+# list (by their FIELD_LABELS label) with a way to clear each, carried in the form as hidden
+# fields.
+RECORD_FILTERS = ("contact_id", "account_id", "product_id")
 PAGE_SIZE = 50
 LIST_COLUMNS = [
     "id", "number", "subject", "status", "priority", "email", "due_date", "is_overdue", "is_open",
@@ -98,11 +95,6 @@ def _params(request) -> dict:
     return params
 
 
-def _explain(exc: Problem) -> str:
-    """What was wrong with the filters, in the words of each field's message."""
-    return " ".join(str(m) for msgs in (exc.errors or {}).values() for m in msgs) or exc.detail
-
-
 def _tickets(me, request, params):
     """The agent's tickets in the view and filters of the list's address."""
     ids = ("department_id", "assignee_id", "contact_id", "account_id", "product_id")
@@ -119,10 +111,10 @@ def _record_filters(me, params) -> list[dict]:
     """The contact, account or product the list is narrowed to: its name (one query per
     kind set, none when no such filter is) and the list's address without it."""
     base = reverse("desk:tickets", args=[me.portal.slug])
-    wanted = {k: {pk} for k, _label in RECORD_FILTERS if (pk := as_id(params[k])) is not None}
+    wanted = {k: {pk} for k in RECORD_FILTERS if (pk := as_id(params[k])) is not None}
     names = queries.names_for(me.portal_id, wanted) if wanted else {}
     active = []
-    for key, label in RECORD_FILTERS:
+    for key in RECORD_FILTERS:
         if not params[key]:
             continue
         rest = {k: v for k, v in params.items() if v and k not in (key, "error")}
@@ -130,7 +122,7 @@ def _record_filters(me, params) -> list[dict]:
         active.append(
             {
                 "key": key,
-                "label": label,
+                "label": FIELD_LABELS[key],
                 "name": names.get(key, {}).get(pk) or f"#{params[key]}",
                 "clear": f"{base}?{urlencode(rest)}",
             }
@@ -150,7 +142,7 @@ def ticket_list(request):
             limit=PAGE_SIZE,
         )
     except Problem as exc:
-        rows, next_cursor, params["error"] = [], None, _explain(exc)
+        rows, next_cursor, params["error"] = [], None, refusal_text(request, exc)
     context = {
         "portal": me.portal,
         "me": me,
@@ -176,7 +168,7 @@ def export_csv(request):
     try:
         qs, order = _tickets(me, request, params), queries.sort_order(params["sort"])
     except Problem as exc:
-        messages.error(request, _explain(exc))
+        messages.error(request, refusal_text(request, exc))
         return redirect("desk:tickets", me.portal.slug)
     return csv_download(request, queries.export_tickets(qs, order), f"{me.portal.slug}-tickets.csv")
 
