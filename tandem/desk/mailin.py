@@ -262,9 +262,7 @@ def _main(portal_slug: str, stream=None) -> int:
         print(f"tandem mail-in: rejected, {exc}; nothing was filed", file=sys.stderr)
         return EX_DATAERR
     except Problem as exc:
-        # str(): the messages may be lazy translations, which str.join refuses.
-        detail = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in exc.errors.items())
-        print(f"tandem mail-in: rejected, {exc.detail} {detail}".rstrip(), file=sys.stderr)
+        print(f"tandem mail-in: rejected, {exc.text()}", file=sys.stderr)
         return EX_DATAERR
     words = {"new": "new ticket", "reply": "reply on ticket", "duplicate": "already filed as"}
     print(f"{words[outcome]} #{ticket.number} in {portal.slug}")
