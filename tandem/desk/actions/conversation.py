@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.desk import sniff
 from tandem.desk.actions._base import DESK, me, record_change, sanitize, user_of
-from tandem.desk.actions.tickets import apply_changes, event, require_can_see, require_can_work
+from tandem.desk.actions.tickets import (
+    apply_changes,
+    event,
+    lock_ticket,
+    require_can_see,
+    require_can_work,
+)
 from tandem.desk.ids import as_id
 from tandem.desk.models import Attachment, Comment, Thread, Ticket
 from tandem.web.errors import Problem
@@ -74,6 +80,7 @@ def do_send_thread(
     and the ticket's files `attachment_ids` (uploaded before, not yet part of an email)."""
     agent = me(ticket.portal_id, actor)
     require_can_work(agent, ticket)
+    lock_ticket(ticket)  # first_response_at is decided on the stored ticket
     if action not in ("reply", "reply_all", "forward"):
         raise Problem.invalid({"action": [_("Choose reply, reply_all or forward.")]})
     content = sanitize(content)
@@ -244,6 +251,7 @@ def file_incoming(
         references=references,
     )
     event(ticket, "customer_replied", label=from_email)
+    lock_ticket(ticket)
     if ticket.status == Ticket.Status.CLOSED:
         apply_changes(ticket, {"status": Ticket.Status.OPEN}, label=from_email)
     record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["threads"], DESK)

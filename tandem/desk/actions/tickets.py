@@ -258,7 +258,7 @@ def file_ticket(
     if acknowledge and ticket.email and portal.acknowledge_new_tickets:
         from tandem.desk import tasks
 
-        transaction.on_commit(lambda: tasks.send_acknowledgement.enqueue(ticket.id), robust=True)
+        tasks.enqueue_on_commit(tasks.send_acknowledgement, ticket.id)
     return ticket
 
 
@@ -379,7 +379,7 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
     if kind == "closed" and ticket.email:
         from tandem.desk import tasks
 
-        transaction.on_commit(lambda: tasks.send_rating_request.enqueue(ticket.id), robust=True)
+        tasks.enqueue_on_commit(tasks.send_rating_request, ticket.id)
     return ticket
 
 
@@ -394,7 +394,7 @@ def do_delete_ticket(*, actor, ticket: Ticket, origin: str = DESK) -> None:
     from tandem.desk import tasks
 
     if files:
-        transaction.on_commit(lambda: tasks.delete_files.enqueue(files), robust=True)
+        tasks.enqueue_on_commit(tasks.delete_files, files)
 
 
 @transaction.atomic
