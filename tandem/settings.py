@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tandem.web.middleware.ApiProblemMiddleware",
+    "tandem.web.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"

@@ -100,6 +100,16 @@ def _install_sqlite(cursor) -> bool:
 def _install_postgresql(cursor, *, concurrently: bool) -> bool:
     cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     how = "CONCURRENTLY " if concurrently else ""
+    # An interrupted CONCURRENTLY build leaves an INVALID index that IF NOT EXISTS would keep
+    # forever (unused by searches, still paid for by every write): drop it and build anew.
+    cursor.execute(
+        "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE c.relname = %s",
+        [PG_INDEX],
+    )
+    row = cursor.fetchone()
+    if row and row[0]:
+        cursor.execute(f"DROP INDEX {how}IF EXISTS {PG_INDEX}")
     cursor.execute(
         f"CREATE INDEX {how}IF NOT EXISTS {PG_INDEX} ON desk_ticket "
         "USING gin ((UPPER(subject::text)) gin_trgm_ops)"
@@ -178,8 +188,10 @@ def subject_contains(qs: QuerySet, text: str) -> QuerySet:
     # user's own (FTS5 takes no ESCAPE clause).
     usable = db.vendor == "sqlite" and len(text) >= 3 and not set(text) & {"%", "_"}
     if usable and _sqlite_index(db):
+        # No atomic block here: with IMMEDIATE transactions it would take SQLite's write lock
+        # for a read. A failed SELECT leaves SQLite's transaction usable.
         try:
-            with transaction.atomic(using=db.alias), db.cursor() as cursor:
+            with db.cursor() as cursor:
                 cursor.execute(
                     "SELECT rowid FROM desk_ticket_search WHERE subject LIKE %s LIMIT %s",
                     [f"%{text}%", RARE + 1],

@@ -79,8 +79,8 @@ def do_send_thread(
     """Reply, Reply all or Forward: a real email, sent after commit, with `uploads` attached
     and the ticket's files `attachment_ids` (uploaded before, not yet part of an email)."""
     agent = me(ticket.portal_id, actor)
+    lock_ticket(ticket)  # first: where the ticket is now, and first_response_at as stored
     require_can_work(agent, ticket)
-    lock_ticket(ticket)  # first_response_at is decided on the stored ticket
     if action not in ("reply", "reply_all", "forward"):
         raise Problem.invalid({"action": [_("Choose reply, reply_all or forward.")]})
     content = sanitize(content)
@@ -226,6 +226,7 @@ def do_attach(*, actor, ticket: Ticket, upload, origin: str = DESK) -> Attachmen
     return attachment
 
 
+@transaction.atomic
 def file_incoming(
     ticket: Ticket,
     *,
@@ -238,6 +239,7 @@ def file_incoming(
     references: str = "",
 ) -> Thread:
     """A customer's message on a ticket (email or the ticket page). Reopens a closed ticket."""
+    lock_ticket(ticket)
     thread = Thread.objects.create(
         ticket=ticket,
         action=Thread.Action.INCOMING,
@@ -251,7 +253,6 @@ def file_incoming(
         references=references,
     )
     event(ticket, "customer_replied", label=from_email)
-    lock_ticket(ticket)
     if ticket.status == Ticket.Status.CLOSED:
         apply_changes(ticket, {"status": Ticket.Status.OPEN}, label=from_email)
     record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["threads"], DESK)
@@ -263,6 +264,8 @@ def file_customer_reply(*, ticket: Ticket, content: str) -> Thread:
     """A reply typed on the customer's signed ticket page (plain text)."""
     from django.utils.html import escape, linebreaks
 
+    # The link was for the customer the ticket had when the page was read: still theirs?
+    lock_ticket(ticket, same_customer=True)
     return file_incoming(
         ticket, from_email=ticket.email or "customer", content=linebreaks(escape(content))
     )

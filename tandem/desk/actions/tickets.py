@@ -202,7 +202,9 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
         new["assignee"] = assignee
     if "due_date" in data:
         new["due_date"] = _due(data["due_date"], errors)
-        new["due_date_by_hand"] = True  # the SLA no longer moves it (even when cleared)
+        # The SLA no longer moves it; clearing it counts too, but a new ticket given no due
+        # date still gets the policy's.
+        new["due_date_by_hand"] = ticket.pk is not None or new["due_date"] is not None
     if "is_escalated" in data:
         new["is_escalated"] = bool(data["is_escalated"])
     if "cf" in data:
@@ -296,11 +298,11 @@ def do_create_ticket(*, actor, portal: Portal, data: dict, origin: str = DESK) -
 def do_update_ticket(*, actor, ticket: Ticket, data: dict, origin: str = DESK) -> Ticket:
     """Update any ticket field (Update Field, assign, close, reopen, escalate by hand)."""
     agent = me(ticket.portal_id, actor)
+    lock_ticket(ticket)  # first: who may change it depends on where it is now
     require_can_work(agent, ticket)
     unknown = set(data) - set(EDITABLE)
     if unknown:
         raise Problem.invalid({f: [_("This field cannot be changed.")] for f in sorted(unknown)})
-    lock_ticket(ticket)
     errors: dict = {}
     new = _resolve(ticket, data, errors, agent)
     if errors:
@@ -320,13 +322,20 @@ def do_update_ticket(*, actor, ticket: Ticket, data: dict, origin: str = DESK) -
 RELATED = ("department__sla", "contact", "account", "product", "assignee__user", "portal")
 
 
-def lock_ticket(ticket: Ticket) -> None:
-    """Re-read `ticket` under its row lock, before changing it: the SLA sweep, a reply or
-    another agent may have written it since it was read, and saving a stale copy would undo
-    their changes. (SQLite's write transactions are serial already; this matters on
-    PostgreSQL.)"""
+def lock_ticket(ticket: Ticket, *, same_customer: bool = False) -> None:
+    """Re-read `ticket` under its row lock, before checking and changing it: the SLA sweep, a
+    reply or another agent may have written it since it was read, and saving a stale copy
+    would undo their changes. (SQLite's write transactions are serial already; this matters on
+    PostgreSQL.) Deleted meanwhile: 404. `same_customer`: the caller acts for the customer the
+    ticket belonged to when it was read (a signed link); if it changed hands since, 404."""
+    customer = ticket.email
     locked = Ticket.objects.select_for_update(of=("self",)).select_related(*RELATED)
-    ticket.refresh_from_db(from_queryset=locked)
+    try:
+        ticket.refresh_from_db(from_queryset=locked)
+    except Ticket.DoesNotExist:
+        raise Problem(404, _("No such ticket in this portal.")) from None
+    if same_customer and ticket.email != customer:
+        raise Problem(404, _("No such ticket in this portal."))
 
 
 # Set along with a change but not a change of their own (history, change log).
@@ -341,18 +350,23 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
     now = timezone.now()
     if new.get("status") == Ticket.Status.ESCALATED:
         new.setdefault("is_escalated", True)
-    changes = {}
+    changes, quiet = {}, []
     for key, value in new.items():
         old = getattr(ticket, key)
+        if old == value:
+            continue
+        setattr(ticket, key, value)
         if key in QUIET:
-            setattr(ticket, key, value)
-        elif old != value:
+            quiet.append(key)
+        else:
             name = f"{key}_id" if key in ("department", "contact", "account", "product") else key
             name = "assignee_id" if key == "assignee" else name
             changes[name] = (_plain(old), _plain(value))
-            setattr(ticket, key, value)
     if not changes:
+        if quiet:  # e.g. the due date re-entered as it was: now the agent's, still no change
+            ticket.save(update_fields=quiet)
         return ticket
+    ticket.sync_flags()  # is_open and is_high_priority as of the new status and priority
     if "status" in changes:
         closing = ticket.status == Ticket.Status.CLOSED
         ticket.closed_at = now if closing else None
@@ -368,7 +382,6 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
         if overdue != ticket.is_overdue:
             changes["is_overdue"] = (ticket.is_overdue, overdue)
             ticket.is_overdue = overdue
-    ticket.sync_flags()
     ticket.updated_at = now
     ticket.save()
     kind = "closed" if changes.get("status", (0, 0))[1] == "Closed" else "updated"
@@ -401,8 +414,8 @@ def do_delete_ticket(*, actor, ticket: Ticket, origin: str = DESK) -> None:
 def do_set_crm_deal(*, actor, ticket: Ticket, deal: dict | None, origin: str = DESK) -> Ticket:
     """The integration shows a ticket's CRM deal (`{"id", "name", "amount", "stage"}` or None)."""
     agent = me(ticket.portal_id, actor)
-    require_can_see(agent, ticket)
     lock_ticket(ticket)
+    require_can_see(agent, ticket)
     return apply_changes(ticket, {"crm_deal": deal}, actor=agent, origin=origin)
 
 
@@ -429,7 +442,7 @@ def rating_refusal(ticket: Ticket, now=None) -> str | None:
 def do_rate_ticket(*, ticket: Ticket, rating: str, comment: str = "") -> Ticket:
     """The customer's rating from the signed link in the closing email: only while the ticket
     is Closed, and for RATING_DAYS after it closed (409 otherwise)."""
-    lock_ticket(ticket)
+    lock_ticket(ticket, same_customer=True)
     reason = rating_refusal(ticket)
     if reason:
         raise Problem(409, RATING_REFUSALS[reason] % {"days": RATING_DAYS})

@@ -3,6 +3,7 @@ in one portal: the UI's Update Field reads it here, and so may the API."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.ids import as_id
@@ -23,8 +24,12 @@ def record_typed(portal: Portal, field: str, text: str) -> int:
     this portal's, so a cross-portal id is refused there like any other."""
     if field not in TYPED_FIELDS:
         raise ValueError(f"record_typed looks up {', '.join(TYPED_FIELDS)}, not {field!r}")
+    text = text.strip()
     pk = as_id(text.lstrip("#"))
-    if pk is not None:
+    # "#12" is an id; so is a bare "12", except where a product has that code (codes are
+    # often numbers).
+    code = field == "product_id" and not text.startswith("#")
+    if pk is not None and not (code and _product_coded(portal, text)):
         return pk
     folded = " ".join(text.split()).casefold()
     if field == "contact_id":
@@ -33,14 +38,17 @@ def record_typed(portal: Portal, field: str, text: str) -> int:
         nobody = _("No contact has that email or name.")
     elif field == "account_id":
         qs = accounts(portal, text).only("id", "account_name", "email")
-        found = list(qs.order_by("account_name", "id")[:MATCHES])
+        # The exact name first: sorted candidates could leave it out past the sixth.
+        found = list(qs.filter(account_name__iexact=text)[:2]) or list(
+            qs.order_by("account_name", "id")[:MATCHES]
+        )
         exact = [a for a in found if folded in (a.account_name.casefold(), a.email.casefold())]
         nobody = _("No account has that name or email.")
     else:
         qs = products(portal, text).prefetch_related(None)
-        found = list(
-            qs.only("id", "product_name", "product_code").order_by("product_name", "id")[:MATCHES]
-        )
+        qs = qs.only("id", "product_name", "product_code")
+        exact_first = qs.filter(Q(product_name__iexact=text) | Q(product_code__iexact=text))
+        found = list(exact_first[:2]) or list(qs.order_by("product_name", "id")[:MATCHES])
         exact = [
             p for p in found if folded in (p.product_name.casefold(), p.product_code.casefold())
         ]
@@ -50,8 +58,10 @@ def record_typed(portal: Portal, field: str, text: str) -> int:
         return (exact or found)[0].pk
     if not found:
         raise Problem.invalid({field: [nobody]})
+    # With the #id every time: two contacts may share an email, and "#id" is what to type.
     shown = ", ".join(
-        f"{r} <{r.email}>" if getattr(r, "email", "") else f"{r} (#{r.pk})" for r in found[:5]
+        f"{r} <{r.email}> (#{r.pk})" if getattr(r, "email", "") else f"{r} (#{r.pk})"
+        for r in found[:5]
     )
     shown += " …" if len(found) > 5 else ""
     raise Problem.invalid({field: [_("Several match: %(names)s.") % {"names": shown}, hint]})
@@ -72,3 +82,7 @@ def _contacts_named(portal: Portal, text: str) -> list:
         wanted = " ".join(words).casefold()
         found = [c for c in read(words[-1], 200) if c.name.casefold().startswith(wanted)]
     return found[:MATCHES]
+
+
+def _product_coded(portal: Portal, code: str) -> bool:
+    return products(portal).prefetch_related(None).filter(product_code__iexact=code).exists()

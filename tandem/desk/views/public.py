@@ -45,11 +45,15 @@ def customer_ticket(request, token: str):
     error = ""
     if request.method == "POST":
         content = request.POST.get("content", "").strip()
-        if content:
-            actions.file_customer_reply(ticket=ticket, content=content)
+        if not content:
+            error = _("Write a reply first.")
+        else:
+            try:
+                actions.file_customer_reply(ticket=ticket, content=content)
+            except Problem as exc:  # the ticket was deleted or changed hands meanwhile
+                raise Http404(exc.detail) from None
             messages.success(request, _("Your reply was sent."))
             return redirect(request.path)
-        error = _("Write a reply first.")
     entries = sorted(
         [
             *queries.threads_of(ticket).filter(action__in=CUSTOMER_ACTIONS),
@@ -107,6 +111,8 @@ def rate(request, token: str):
                 comment=request.POST.get("comment", ""),
             )
         except Problem as exc:
+            if exc.status == 404:  # deleted or changed hands since the page was read
+                raise Http404(exc.detail) from None
             errors = exc.errors or {"rating": [exc.detail]}
         else:
             return render(request, "desk/public/rated.html", {"ticket": ticket})
