@@ -1,5 +1,6 @@
 import json
 
+from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext as _
 
 from tandem.web.api import problem_response
@@ -38,7 +39,10 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        field = nul_field(request)
+        try:
+            field = nul_field(request)
+        except SuspiciousOperation:  # too large, too many fields: the view answers that itself
+            field = None
         if field is None:
             return self.get_response(request)
         message = _("Text may not contain the NUL character (\\0).")
