@@ -52,3 +52,15 @@ def test_orgs_and_portals_get_free_addresses(person):
     assert do_create_org(actor=admin, name="Acme").slug == "acme-2"
     assert do_create_portal(actor=admin, name="Acme Support").slug == "acme-support-2"
     assert do_create_portal(actor=admin, name="!!!").slug == "portal"
+
+
+def test_the_language_switch_names_each_language_in_its_own_words(client, person):
+    agent = person("agent@acme.test")
+    client.force_login(agent)
+    for language in ("en", "de", "es"):
+        agent.language = language
+        agent.save(update_fields=["language"])
+        page = client.get("/").content.decode()
+        assert f'<html lang="{language}"' in page
+        switch = page[page.index('id="language-switch"') :]
+        assert ">English<" in switch and ">Español<" in switch and ">Deutsch<" in switch
