@@ -16,6 +16,7 @@ from tandem.desk.actions.customers import (
     do_save_contact,
     do_save_product,
 )
+from tandem.desk.actions.ratings import do_rate_ticket, rating_refusal
 from tandem.desk.actions.samples import do_seed_samples
 from tandem.desk.actions.setup import (
     do_accept_invitation,
@@ -39,11 +40,9 @@ from tandem.desk.actions.sla import do_sla_sweep
 from tandem.desk.actions.tickets import (
     do_create_ticket,
     do_delete_ticket,
-    do_rate_ticket,
     do_set_crm_deal,
     do_update_ticket,
     file_ticket,
-    rating_refusal,
 )
 
 __all__ = [

@@ -4,16 +4,14 @@ ticket event (history) and in the change log."""
 from __future__ import annotations
 
 import datetime as dt
-import math
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.actions._base import DESK, bump_many, me, record_change, sanitize, user_of
 from tandem.desk.actions.deadlines import renew_deadlines, set_deadlines
+from tandem.desk.actions.ticket_values import clean_cf, due_date
 from tandem.desk.ids import as_id
 from tandem.desk.models import (
     Account,
@@ -24,7 +22,6 @@ from tandem.desk.models import (
     Product,
     Ticket,
     TicketEvent,
-    TicketField,
 )
 from tandem.web.errors import Problem
 
@@ -83,79 +80,6 @@ def _fk(model, portal_id: int, value, field: str, errors: dict, related=(), **ex
     return obj
 
 
-def _due(value, errors: dict):
-    if value in (None, ""):
-        return None
-    parsed = None
-    try:
-        if isinstance(value, dt.datetime):
-            parsed = value
-        elif isinstance(value, str):
-            parsed = parse_datetime(value)
-            day = parse_date(value) if parsed is None else None
-            if day is not None:
-                parsed = dt.datetime.combine(day, dt.time(23, 59))
-        if parsed is not None:
-            if timezone.is_naive(parsed):
-                parsed = timezone.make_aware(parsed, dt.UTC)
-            parsed.astimezone(dt.UTC)  # stored in UTC: 9999-12-31T23:59-05:00 is out of range
-    except (ValueError, OverflowError):  # well formed but impossible: "2026-02-31"
-        parsed = None
-    if parsed is None:
-        errors.setdefault("due_date", []).append(_("Enter a date and time (ISO 8601)."))
-    return parsed
-
-
-def clean_cf(portal_id: int, values: dict, errors: dict) -> dict:
-    """Custom field values checked against the portal's definitions, by type."""
-    if not isinstance(values, dict):
-        errors.setdefault("cf", []).append(_("Custom fields are an object of name → value."))
-        return {}
-    fields = {f.name: f for f in TicketField.objects.filter(portal=portal_id)}
-    clean = {}
-    for name, value in values.items():
-        field = fields.get(name)
-        if field is None:
-            errors.setdefault(f"cf.{name}", []).append(_("No such custom field."))
-            continue
-        if value in (None, ""):
-            clean[name] = None
-        elif field.type == "number":
-            number = None
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                number = value
-            elif isinstance(value, str):
-                text = value.strip()
-                try:
-                    number = int(text) if text.lstrip("+-").isdigit() else float(text)
-                except ValueError:
-                    number = None
-            # Infinity, NaN and 1e999 (inf) are no numbers: JSON cannot even store them.
-            if number is None or (isinstance(number, float) and not math.isfinite(number)):
-                errors.setdefault(f"cf.{name}", []).append(_("Enter a number."))
-            else:
-                clean[name] = number
-        elif field.type == "date":
-            try:
-                day = parse_date(value) if isinstance(value, str) else None
-            except ValueError:  # well formed but impossible: "2026-02-31"
-                day = None
-            if day is None:
-                errors.setdefault(f"cf.{name}", []).append(_("Enter a date (YYYY-MM-DD)."))
-            else:
-                clean[name] = day.isoformat()
-        elif field.type == "picklist":
-            if value not in field.choices:
-                errors.setdefault(f"cf.{name}", []).append(
-                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(field.choices)}
-                )
-            else:
-                clean[name] = value
-        else:
-            clean[name] = str(value)[:2000]
-    return clean
-
-
 def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> dict:
     """The new values `data` asks for, checked; errors collected per field."""
     pid = ticket.portal_id
@@ -201,7 +125,7 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
             raise Problem(403, _("Only a Desk administrator can assign tickets to others."))
         new["assignee"] = assignee
     if "due_date" in data:
-        new["due_date"] = _due(data["due_date"], errors)
+        new["due_date"] = due_date(data["due_date"], errors)
         # The SLA no longer moves it; clearing it counts too, but a new ticket given no due
         # date still gets the policy's.
         new["due_date_by_hand"] = ticket.pk is not None or new["due_date"] is not None
@@ -417,37 +341,3 @@ def do_set_crm_deal(*, actor, ticket: Ticket, deal: dict | None, origin: str = D
     lock_ticket(ticket)
     require_can_see(agent, ticket)
     return apply_changes(ticket, {"crm_deal": deal}, actor=agent, origin=origin)
-
-
-RATING_DAYS = 30  # the link in the closing email works this long after the ticket closed
-
-# The messages take {"days": RATING_DAYS} (formatted when refusing, in the asker's language).
-RATING_REFUSALS = {
-    "not_closed": _("This ticket is not closed: it can be rated once it is closed."),
-    "expired": _("Ratings are taken for %(days)s days after a ticket closes."),
-}
-
-
-def rating_refusal(ticket: Ticket, now=None) -> str | None:
-    """Why the ticket cannot be rated now (a key of RATING_REFUSALS), or None."""
-    if ticket.status != Ticket.Status.CLOSED:
-        return "not_closed"
-    closed_at = ticket.closed_at
-    if closed_at and (now or timezone.now()) - closed_at > timedelta(days=RATING_DAYS):
-        return "expired"
-    return None
-
-
-@transaction.atomic
-def do_rate_ticket(*, ticket: Ticket, rating: str, comment: str = "") -> Ticket:
-    """The customer's rating from the signed link in the closing email: only while the ticket
-    is Closed, and for RATING_DAYS after it closed (409 otherwise)."""
-    lock_ticket(ticket, same_customer=True)
-    reason = rating_refusal(ticket)
-    if reason:
-        raise Problem(409, RATING_REFUSALS[reason] % {"days": RATING_DAYS})
-    if rating not in Ticket.Rating.values:
-        raise Problem.invalid({"rating": [_("Choose good, okay or bad.")]})
-    ticket.rated_at = timezone.now()
-    new = {"rating": rating, "rating_comment": (comment or "").strip()[:2000]}
-    return apply_changes(ticket, new, label=ticket.email or "Customer")
