@@ -119,12 +119,17 @@ def _clean(address) -> str:
 
 def _customer_side(ticket, email: str) -> set[str]:
     """The addresses on the customer's own incoming messages: their From and their Cc. Only
-    the current customer's: a message another sender filed on the ticket (a supplier answering
-    a forward) does not make its Cc trusted, nor do a previous customer's (see links.ticket_from).
-    The first message of a ticket opened by email keeps no Cc, so it adds nothing."""
+    the current customer's (not a supplier's answer to a forward, nor a previous customer's:
+    see links.ticket_from), and only messages that answer one of our replies to the customer.
+    A From line proves nothing (anyone can write one); answering our reply shows the sender
+    got it, and only the customer's side did: a third party holding a forward knows only the
+    forward's Message-ID. The first message of a ticket opened by email keeps no Cc."""
     from tandem.desk.models import Thread
 
-    incoming = ticket.threads.filter(action=Thread.Action.INCOMING)
+    threads = ticket.threads
+    replies = {Thread.Action.REPLY, Thread.Action.REPLY_ALL}
+    ours = set(threads.filter(action__in=replies).values_list("message_id", flat=True))
+    incoming = threads.filter(action=Thread.Action.INCOMING, in_reply_to__in=ours - {""})
     side = {email}
     for sender, cc in incoming.values_list("from_email", "cc"):
         if _clean(sender) == email:

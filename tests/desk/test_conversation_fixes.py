@@ -68,13 +68,32 @@ def test_a_forward_carries_no_customer_link_and_a_reply_does(
 def test_reply_all_to_the_customer_carries_the_link(
     admin, ticket, django_capture_on_commit_callbacks
 ):
-    actions.file_incoming(ticket, from_email="cu@example.com", content="hi", cc=["boss@ex.com"])
+    first, _html = sent(
+        django_capture_on_commit_callbacks, actor=admin, ticket=ticket, action="reply",
+        content="Any news?",
+    )  # fmt: skip
+    actions.file_incoming(
+        ticket, from_email="cu@example.com", content="hi", cc=["boss@ex.com"],
+        in_reply_to=first.extra_headers["Message-ID"],
+    )  # fmt: skip
     message, html = sent(
         django_capture_on_commit_callbacks, actor=admin, ticket=ticket, action="reply_all",
         content="Both of you",
     )  # fmt: skip
     assert message.to == ["cu@example.com"] and message.cc == ["boss@ex.com"]
     assert links.customer_url(ticket) in html
+
+
+def test_a_cc_on_a_message_that_answers_none_of_our_replies_is_not_trusted(
+    admin, ticket, django_capture_on_commit_callbacks
+):
+    # Anyone can write "From: the customer": only an answer to our reply proves who got it.
+    actions.file_incoming(ticket, from_email="cu@example.com", content="hi", cc=["boss@ex.com"])
+    message, html = sent(
+        django_capture_on_commit_callbacks, actor=admin, ticket=ticket, action="reply_all",
+        content="Both of you",
+    )  # fmt: skip
+    assert message.cc == ["boss@ex.com"] and "/desk/c/" not in html
 
 
 def test_a_reply_to_someone_else_carries_no_link_even_with_the_customer_in_cc(

@@ -52,10 +52,20 @@ def test_a_second_to_address_the_customer_never_copied_gets_no_link(
     assert "/desk/c/" not in text
 
 
+def answered(ticket, admin, capture, **incoming):
+    """The customer answers our reply, as a mail client does (In-Reply-To: our Message-ID)."""
+    with capture(execute=True):
+        reply = actions.do_send_thread(actor=admin, ticket=ticket, action="reply", content="Q?")
+    actions.file_incoming(ticket, in_reply_to=reply.message_id, content="A.", **incoming)
+
+
 def test_a_cc_the_customer_copied_gets_the_link_whoever_typed_it(
     admin, ticket, django_capture_on_commit_callbacks
 ):
-    actions.file_incoming(ticket, from_email="CU@example.com", content="hi", cc=["Boss@Ex.com"])
+    answered(
+        ticket, admin, django_capture_on_commit_callbacks,
+        from_email="CU@example.com", cc=["Boss@Ex.com"],
+    )  # fmt: skip
     message, text = sent(
         django_capture_on_commit_callbacks, actor=admin, ticket=ticket, action="reply",
         cc=["boss@ex.com"], content="Both of you",
@@ -71,7 +81,10 @@ def test_a_cc_the_customer_copied_gets_the_link_whoever_typed_it(
 def test_one_new_cc_among_known_ones_is_enough_to_leave_the_link_out(
     admin, ticket, django_capture_on_commit_callbacks
 ):
-    actions.file_incoming(ticket, from_email="cu@example.com", content="hi", cc=["boss@ex.com"])
+    answered(
+        ticket, admin, django_capture_on_commit_callbacks,
+        from_email="cu@example.com", cc=["boss@ex.com"],
+    )  # fmt: skip
     message, text = sent(
         django_capture_on_commit_callbacks, actor=admin, ticket=ticket, action="reply_all",
         cc=["boss@ex.com", "new@ex.com"], content="Three",
@@ -96,6 +109,27 @@ def test_the_cc_of_someone_elses_message_on_the_ticket_is_not_trusted(
         cc=["supplier@partner.test"], content="News",
     )  # fmt: skip
     assert "/desk/c/" not in text
+
+
+def test_a_forged_from_answering_a_forward_does_not_make_its_cc_trusted(
+    admin, ticket, django_capture_on_commit_callbacks
+):
+    # The supplier got a forward; they write "From: the customer", answering the forward, and
+    # copy themselves: the next reply-all must not hand them the customer's link.
+    with django_capture_on_commit_callbacks(execute=True):
+        forward = actions.do_send_thread(
+            actor=admin, ticket=ticket, action="forward", to=["supplier@partner.test"],
+            content="FYI",
+        )  # fmt: skip
+    actions.file_incoming(
+        ticket, from_email="cu@example.com", content="Me, honest", cc=["supplier@partner.test"],
+        in_reply_to=forward.message_id,
+    )  # fmt: skip
+    message, text = sent(
+        django_capture_on_commit_callbacks, actor=admin, ticket=ticket, action="reply_all",
+        content="Answer",
+    )  # fmt: skip
+    assert message.cc == ["supplier@partner.test"] and "/desk/c/" not in text
 
 
 # 2. A link is bound to the ticket's customer address at the time it was made.
