@@ -158,13 +158,56 @@ def enqueue_on_commit(task_, *args) -> None:
 
 @task()
 def send_rating_request(ticket_id: int) -> None:
-    from tandem.desk import links
+    """Ask the customer of a closed ticket for a rating. Once per closing: a second run (a
+    requeued task, the catch-up) sends nothing."""
     from tandem.desk.models import Ticket
 
-    ticket = Ticket.objects.select_related("portal").filter(pk=ticket_id).first()
-    # Not for a ticket already rated (the demo's, or one closed again after a rating).
-    if ticket is None or ticket.status != Ticket.Status.CLOSED or not ticket.email or ticket.rating:
-        return
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("portal")
+            .filter(pk=ticket_id)
+            .first()
+        )
+        # Not for a ticket already rated (the demo's, or one closed again after a rating).
+        if ticket is None or ticket.status != Ticket.Status.CLOSED or not ticket.email:
+            return
+        if ticket.rating or ticket.rating_requested_at:
+            return
+        _ask_for_rating(ticket)
+        ticket.rating_requested_at = timezone.now()
+        ticket.save(update_fields=["rating_requested_at"])
+
+
+@every(300, name="desk.rating_catch_up")
+@task()
+def catch_up_rating_requests() -> int:
+    """Rating requests whose task was lost (a failed enqueue, a worker killed mid-send) go out
+    now: closed in the last two days, at least two minutes ago, unrated and never asked."""
+    from datetime import timedelta
+
+    from tandem.desk.models import Ticket
+
+    now = timezone.now()
+    missed = list(
+        Ticket.objects.filter(
+            status=Ticket.Status.CLOSED,
+            rating__isnull=True,
+            rating_requested_at__isnull=True,
+            closed_at__gte=now - timedelta(days=2),
+            closed_at__lte=now - timedelta(minutes=2),
+        )
+        .exclude(email="")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in missed:
+        send_rating_request.enqueue(pk)
+    return len(missed)
+
+
+def _ask_for_rating(ticket) -> None:
+    from tandem.desk import links
+
     context = {"ticket": ticket, "rating_url": links.rating_url(ticket)}
     context["url"] = links.customer_url(ticket)
     body = _for_customer(ticket.portal, "desk/email/closed.txt", context)

@@ -74,3 +74,54 @@ def test_customer_downloads_emailed_files_but_not_internal_ones(admin, ticket):
     file_id = emailed.attachments.get().id
     assert client.get(f"/desk/c/{token}/files/{file_id}/").status_code == 200
     assert client.get(f"/desk/c/{token}/files/{internal.id}/").status_code == 404
+
+
+def rating_mails(outbox) -> list:
+    return [m for m in outbox if "how did we do" in m.subject]
+
+
+def test_the_rating_request_goes_once_per_closing(
+    admin, ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tandem.desk import tasks
+
+    def update(status):
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.do_update_ticket(actor=admin, ticket=ticket, data={"status": status})
+
+    update("Closed")
+    assert len(rating_mails(mailoutbox)) == 1
+    tasks.send_rating_request.call(ticket.id)  # a requeued task
+    assert tasks.catch_up_rating_requests.call() == 0
+    assert len(rating_mails(mailoutbox)) == 1
+    update("Open")
+    update("Closed")
+    assert len(rating_mails(mailoutbox)) == 2
+
+
+def test_a_lost_rating_request_is_caught_up(
+    admin, ticket, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks.base import Task
+
+    from tandem.desk import tasks
+
+    original = Task.enqueue
+
+    def enqueue(self, *args, **kwargs):
+        if self.name == "send_rating_request":
+            raise ConnectionError("the task table is down")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Task, "enqueue", enqueue)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_update_ticket(actor=admin, ticket=ticket, data={"status": "Closed"})
+    monkeypatch.undo()
+    assert not rating_mails(mailoutbox)
+    assert tasks.catch_up_rating_requests.call() == 0  # too fresh: its task may still run
+    Ticket.objects.filter(pk=ticket.pk).update(closed_at=timezone.now() - timedelta(minutes=5))
+    assert tasks.catch_up_rating_requests.call() == 1
+    assert [m.to for m in rating_mails(mailoutbox)] == [["cu@example.com"]]

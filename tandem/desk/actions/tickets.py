@@ -294,6 +294,7 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
     if "status" in changes:
         closing = ticket.status == Ticket.Status.CLOSED
         ticket.closed_at = now if closing else None
+        ticket.rating_requested_at = None  # each closing asks anew (unless already rated)
         took = int((now - ticket.created_at).total_seconds())
         ticket.resolution_seconds = took if closing else None
         if closing:

@@ -107,6 +107,9 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     first_response_seconds = models.BigIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the rating request for this closing went out (cleared when the ticket reopens):
+    # sent once, and a request lost on the way is sent by the catch-up (tasks.py).
+    rating_requested_at = models.DateTimeField(null=True, blank=True)
     resolution_seconds = models.BigIntegerField(null=True, blank=True)
     rating = models.CharField(max_length=4, choices=Rating.choices, null=True, blank=True)
     rating_comment = models.TextField(blank=True)
@@ -161,6 +164,12 @@ class Ticket(models.Model):
                 fields=["department", "due_date"],
                 condition=Q(is_open=True, is_overdue=True, is_escalated=False),
                 name="desk_t_sla_late_p",
+            ),
+            # Closed, unrated, never asked: what the rating catch-up looks for.
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(status="Closed", rating__isnull=True, rating_requested_at__isnull=True),
+                name="desk_t_rating_due_p",
             ),
         ]
 
