@@ -67,6 +67,10 @@ def cmd_serve(args) -> None:
         # web server's way, and it is the same code as `tandem worker`.
         worker = subprocess.Popen([sys.executable, "-m", "tandem", "worker"])
     print(f"Tandem is serving on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
+    # uvicorn shuts down on SIGTERM (systemd, docker stop), then raises the signal again with
+    # our handler back in place: the default one would end the process before `finally`, and
+    # leave the worker running on its own. This one exits through `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(
             "tandem.asgi:application",

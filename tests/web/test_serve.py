@@ -24,7 +24,8 @@ def heartbeats(db_file) -> int:
 
 
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="uses SQLite")
-def test_serve_answers_and_runs_a_worker_that_stops_with_it(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_answers_and_runs_a_worker_that_stops_with_it(tmp_path, stop):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["TANDEM_DATA_DIR"] = str(tmp_path)
     run = [sys.executable, "-m", "tandem"]
@@ -46,7 +47,7 @@ def test_serve_answers_and_runs_a_worker_that_stops_with_it(tmp_path):
             time.sleep(0.3)
         assert heartbeats(db_file) == 1, "the embedded worker never said it was alive"
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(stop)  # Ctrl+C, or what systemd and docker stop send
         server.wait(timeout=30)
     # The worker stopped cleanly with the server and took its heartbeat with it.
     assert heartbeats(tmp_path / "tandem.sqlite3") == 0
