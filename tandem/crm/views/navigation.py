@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from tandem.crm import hooks, queries
 from tandem.crm.queries.signals import bell
+from tandem.crm.views.setup_sections import sections_for
 from tandem.web.nav import Tab
-
-SETUP_FEATURES = ("manage_users", "customize_modules", "desk_integration")
 
 
 def tabs(request, membership) -> list[Tab]:
@@ -30,7 +29,7 @@ def tabs(request, membership) -> list[Tab]:
             if tab is not None and tab.visible(request, member):
                 url = tab.url(slug)
                 found.append(Tab(module.plural, url, active=path.startswith(url)))
-    if any(member.can(f) for f in SETUP_FEATURES):
+    if sections_for(member):
         url = reverse("crm:setup", args=[slug])
         found.append(Tab(_("Setup"), url, active=path.startswith(url)))
     return found

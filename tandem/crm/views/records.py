@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tandem.crm import actions, hooks, queries
+from tandem.crm import actions, display, hooks, queries
 from tandem.crm.forms import RecordForm
 from tandem.crm.views.common import crm_view, ui
 from tandem.web.api import keyset_page
@@ -85,7 +85,7 @@ def record_list(request, module: str):
         "fields": [f for f in fields if not f.hidden],
         "columns": columns,
         "column_names": [c.api_name for c in columns],
-        "rows": _rows(target, rows, columns),
+        "rows": _rows(target, rows, columns, org.slug),
         "next_url": f"?{urlencode({**base, 'cursor': next_cursor})}" if next_cursor else None,
         "first_url": f"?{urlencode(base)}" if request.GET.get("cursor") else None,
         "filters": filters,
@@ -100,19 +100,18 @@ def record_list(request, module: str):
     return render(request, "crm/records/list.html", context)
 
 
-def _rows(module, records, columns) -> list[dict]:
-    """Cells for a table: lookups show the target's name (one query for the whole page)."""
+def _rows(module, records, columns, slug: str) -> list[dict]:
+    """Cells for a table, as display.cell shows them (lookups named and linked, one query for
+    the whole page)."""
     serialized = queries.serialize_records(module, records)
-    out = []
-    for record, data in zip(records, serialized, strict=True):
-        cells = []
-        for field in columns:
-            value = data.get(field.api_name)
-            if isinstance(value, dict):
-                value = value.get("name") or value.get("email")
-            cells.append(value)
-        out.append({"record": record, "cells": cells, "owner": data["Owner"]})
-    return out
+    return [
+        {
+            "record": record,
+            "cells": [display.cell(f, data.get(f.api_name), slug) for f in columns],
+            "owner": data["Owner"],
+        }
+        for record, data in zip(records, serialized, strict=True)
+    ]
 
 
 def _record_form(request, org, module, data=None, initial=None) -> RecordForm:
@@ -184,12 +183,18 @@ def record_page(request, module: str, record_id: int):
     target = queries.module_for(org, module)
     record = queries.record_for(member, target, record_id)
     data = queries.serialize_records(target, [record])[0]
-    details = [(f, data.get(f.api_name)) for f in queries.fields_of(target) if not f.hidden]
+    details = [
+        (f, data.get(f.api_name), display.cell(f, data.get(f.api_name), org.slug))
+        for f in queries.fields_of(target)
+        if not f.hidden
+    ]
     related = []
-    for rel in queries.related_records(member, record):
+    found = queries.related_records(member, record)
+    for rel in found:
         columns = [f for f in queries.fields_of(rel["module"]) if not f.hidden][:4]
+        rows = _rows(rel["module"], rel["records"], columns, org.slug)
         related.append(
-            {**rel, "columns": columns, "rows": _rows(rel["module"], rel["records"], columns)}
+            {**rel, "columns": columns, "rows": rows, "title": _related_title(rel, found)}
         )
     panels = [
         # HTML from an installed app's hook, which escapes what it puts in (see hooks.py).
@@ -203,6 +208,7 @@ def record_page(request, module: str, record_id: int):
         "record": record,
         "data": data,
         "details": details,
+        "shown_as_cells": ("boolean", "currency", "integer", "decimal"),
         "related": related,
         "panels": panels,
         "owners": queries.owner_choices(org.id),
@@ -210,6 +216,17 @@ def record_page(request, module: str, record_id: int):
         "can_delete": member.can_module(target.api_name, "delete"),
     }
     return render(request, "crm/records/detail.html", context)
+
+
+def _related_title(rel, lists) -> str:
+    """A related list is named by its module ("Deals"); only when two lookups of one module point
+    at this record does the title say which lookup it follows."""
+    if sum(other["module"].pk == rel["module"].pk for other in lists) < 2:
+        return rel["module"].plural
+    return _("%(records)s where this is the %(field)s") % {
+        "records": rel["module"].plural,
+        "field": rel["field"].title,
+    }
 
 
 @crm_view

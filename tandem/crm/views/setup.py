@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from tandem.crm.forms import FieldForm, InviteForm, ModuleForm, ProfileForm
 from tandem.crm.models import Profile
 from tandem.crm.values import parse_id
 from tandem.crm.views.common import crm_view, ui
+from tandem.crm.views.setup_sections import require_section, sections_for
 from tandem.web.errors import Problem
 
 
@@ -20,28 +20,23 @@ def _page(request, template: str, context: dict, section: str):
     return render(request, template, {**context, "section": section, "org": request.member.org})
 
 
-def _need(member, feature: str) -> None:
-    if not member.can(feature):
-        raise PermissionDenied(
-            _("Your profile (%(p)s) does not allow this part of Setup.")
-            % {"p": member.profile.name}
-        )
+def _need(member, section: str) -> None:
+    require_section(member, section)
 
 
 @crm_view
 def setup_home(request):
     _actor, org, member = ui(request)
-    if member.can("manage_users"):
-        return redirect("crm:setup_users", org.slug)
-    if member.can("customize_modules"):
-        return redirect("crm:setup_modules", org.slug)
-    return redirect("crm:setup_marketplace", org.slug)
+    sections = sections_for(member)
+    if not sections:
+        require_section(member, "users")  # the refusal, in the same words as every part's
+    return redirect(sections[0].url(org.slug))
 
 
 @crm_view
 def users(request):
     actor, org, member = ui(request)
-    _need(member, "manage_users")
+    _need(member, "users")
     profiles = list(queries.profiles_of(org))
     form = InviteForm(profiles, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +80,7 @@ def user_change(request, user_id: int):
 @crm_view
 def profiles(request):
     _actor, org, member = ui(request)
-    _need(member, "manage_users")
+    _need(member, "profiles")
     context = {"profiles": queries.profiles_of(org), "features": Profile.FEATURES}
     return _page(request, "crm/setup/profiles.html", context, "profiles")
 
@@ -93,7 +88,7 @@ def profiles(request):
 @crm_view
 def profile_edit(request, profile_id: int | None = None):
     actor, org, member = ui(request)
-    _need(member, "manage_users")
+    _need(member, "profiles")
     profile = queries.profiles_of(org).filter(pk=profile_id).first() if profile_id else None
     if profile_id and profile is None:
         raise Problem(404, _("No such profile here."))
@@ -156,7 +151,7 @@ def profile_delete(request, profile_id: int):
 @crm_view
 def modules(request):
     actor, org, member = ui(request)
-    _need(member, "customize_modules")
+    _need(member, "modules")
     form = ModuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         module = actions.do_create_module(actor=actor, org=org, **form.cleaned_data)
@@ -179,7 +174,7 @@ def module_delete(request, module: str):
 @crm_view
 def module_fields(request, module: str):
     actor, org, member = ui(request)
-    _need(member, "customize_modules")
+    _need(member, "modules")
     target = queries.module_for(org, module)
     form = FieldForm(queries.record_modules(org), request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -245,7 +240,8 @@ def field_change(request, module: str, field: str):
 
 @crm_view
 def marketplace(request):
-    _actor, org, _member = ui(request)
+    _actor, org, member = ui(request)
+    _need(member, "marketplace")
     entries = [{"entry": e, "url": e.setup_url(org.slug)} for e in hooks.marketplace.values()]
     return _page(request, "crm/setup/marketplace.html", {"entries": entries}, "marketplace")
 
@@ -253,6 +249,7 @@ def marketplace(request):
 @crm_view
 def signal_channels(request):
     actor, org, member = ui(request)
+    _need(member, "signals")
     sources = list(hooks.signal_sources.values())
     if request.method == "POST":
         chosen = {s.key: {k: f"{s.key}.{k}" in request.POST for k in s.settings} for s in sources}
