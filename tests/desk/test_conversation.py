@@ -104,7 +104,8 @@ def test_comments_private_and_public(desk, ticket):
     client = desk("light")
     r = client.post(f"{T}/{ticket.id}/comments", {"content": "<i>internal</i>", "is_public": False})
     assert r.status_code == 201 and r.json()["is_public"] is False
-    client.post(f"{T}/{ticket.id}/comments", {"content": "visible", "is_public": True})
+    # Public comments are for Agents and Admins (test_light_agent_reach.py).
+    desk("agent").post(f"{T}/{ticket.id}/comments", {"content": "visible", "is_public": True})
     assert [c["is_public"] for c in client.get(f"{T}/{ticket.id}/comments").json()["data"]] == [
         False, True]  # fmt: skip
     assert not mail.outbox

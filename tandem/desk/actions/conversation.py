@@ -154,9 +154,19 @@ def _claim_files(ticket: Ticket, thread: Thread, attachment_ids) -> None:
 def do_add_comment(
     *, actor, ticket: Ticket, content: str, is_public: bool = False, origin: str = DESK
 ) -> Comment:
-    """Every agent who sees the ticket may comment, Light Agents included."""
+    """Every agent who sees the ticket may comment, Light Agents included; but a public
+    comment is shown to the customer on their ticket page, and a Light Agent never speaks to
+    the customer (the role's meaning in the help desks it comes from)."""
     agent = me(ticket.portal_id, actor)
     require_can_see(agent, ticket)
+    if is_public and not agent.can_reply:
+        raise Problem(
+            403,
+            _(
+                "Light Agents can only comment privately: a public comment reaches the "
+                "customer. Ask an agent to answer them."
+            ),
+        )
     content = sanitize(content)
     if not content.strip():
         raise Problem.invalid({"content": [_("Write a comment first.")]})
