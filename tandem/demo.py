@@ -1,6 +1,6 @@
 """`tandem demo`: the people, orgs and portals of CONTRACT.md §2. Idempotent: running it again
 changes nothing that is already there. Each domain fills its own part (crm/demo.py,
-desk/demo.py); the integration links them once it exists."""
+desk/demo.py); the integration links them (integration/demo.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.console import Console
 from tandem.crm import demo as crm_demo
 from tandem.desk import demo as desk_demo
 from tandem.identity.models import User
+from tandem.integration import demo as integration_demo
 
 PASSWORD = "tandem-demo"
 PEOPLE = [
@@ -35,6 +36,7 @@ def load() -> None:
     people = {email: person(email, name) for email, name in PEOPLE}
     crm_demo.load(people)
     desk_demo.load(people)
+    integration_demo.load(people)
 
 
 def run(*, if_empty: bool = False) -> None:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("health/", web.health, name="health"),
     path("accounts/", include("tandem.identity.urls")),
     path("i18n/setlang/", switch_language, name="set_language"),
+    # Before crm/ and desk/: the integration's pages live inside their Setup.
+    path("", include("tandem.integration.urls")),
     path("crm/", include("tandem.crm.urls")),
     path("desk/", include("tandem.desk.urls")),
     path("api/crm/v1/", crm_api.urls),

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tandem.web.changes import ChangeListeners
+
 
 @dataclass(frozen=True)
 class RecordPanel:
@@ -61,6 +63,8 @@ record_panels: dict[str, RecordPanel] = {}
 marketplace: dict[str, MarketplaceEntry] = {}
 web_tabs: dict[str, WebTab] = {}
 signal_sources: dict[str, SignalSource] = {}
+# ninja Routers mounted under /api/crm/v1/ (before the per-module record routes).
+api_routers: list[Any] = []
 
 
 def register_record_panel(panel: RecordPanel) -> None:
@@ -77,3 +81,30 @@ def register_web_tab(tab: WebTab) -> None:
 
 def register_signal_source(source: SignalSource) -> None:
     signal_sources[source.key] = source
+
+
+def register_api_router(router) -> None:
+    """Mount a ninja Router under /api/crm/v1/; call from AppConfig.ready() (before the URLs
+    load). Its routes act with the CRM API's auth: request.member is the caller's OrgUser."""
+    if router not in api_routers:
+        api_routers.append(router)
+
+
+# ---- Change listeners: told after commit that an org's change log grew --------------------
+
+
+def _last_change_seq(org_id: int) -> int:
+    from tandem.crm.models import Org
+
+    return Org.objects.filter(pk=org_id).values_list("change_seq", flat=True).first() or 0
+
+
+change_listeners = ChangeListeners("crm", _last_change_seq)
+
+
+def register_change_listener(fn: Callable[[int, int], None]) -> None:
+    """`fn(org_id, last_sequence)` runs once per committed transaction that appended to the
+    org's change log, after the commit (never on rollback); `last_sequence` is the log's last
+    committed row: read up to it with crm.queries.changes_since. A listener that raises is
+    logged, never an error of the write."""
+    change_listeners.register(fn)

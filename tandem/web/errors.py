@@ -24,6 +24,7 @@ class Problem(Exception):
         405: "Method not allowed",
         413: "Payload too large",
         422: "Unprocessable",
+        429: "Too many requests",
     }
 
     def __init__(self, status: int, detail: str, errors: dict[str, list[str]] | None = None):

@@ -3,6 +3,7 @@
 Routers are added in order: fixed paths first, the per-module record routes (/{Module}/…)
 last, so `modules`, `users`, `signals`… are never taken for module names."""
 
+from tandem.crm import hooks
 from tandem.crm.api import modules, people, records, signals
 from tandem.identity.api_auth import tenant_auth
 from tandem.web.api import new_api
@@ -17,6 +18,9 @@ api = new_api(
 api.add_router("", people.router)
 api.add_router("", modules.router)
 api.add_router("", signals.router)
+# Routers other apps registered (the integration's integrations/desk/…), ahead of the records.
+for extra in hooks.api_routers:
+    api.add_router("", extra)
 # Last: /{Module}, /{Module}/{int:id}… Routes other apps add later (integrations/desk/…,
 # {Module}/{id}/tickets) cannot be shadowed: record ids are ints and no record route has a
 # second literal segment.

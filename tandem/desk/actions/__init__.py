@@ -40,6 +40,7 @@ from tandem.desk.actions.sla import do_sla_sweep
 from tandem.desk.actions.tickets import (
     do_create_ticket,
     do_delete_ticket,
+    do_forget_crm_deals,
     do_set_crm_deal,
     do_update_ticket,
     file_ticket,
@@ -59,6 +60,7 @@ __all__ = [
     "do_delete_department",
     "do_delete_ticket",
     "do_delete_ticket_field",
+    "do_forget_crm_deals",
     "do_generate_zsc_key",
     "do_invite_agent",
     "do_rate_ticket",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from tandem.desk import hooks
 from tandem.desk.actions._base import me, require_admin
 from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, Department, Portal, SlaPolicy, TicketField
@@ -117,6 +118,7 @@ def do_add_agent(
         agent.role, agent.state = role, Agent.State.ACTIVE
         agent.save(update_fields=["role", "state"])
     agent.departments.set([d for d in departments if d.portal_id == portal.id])
+    hooks.portal_changed(portal.id)
     return agent
 
 
@@ -145,9 +147,10 @@ def do_invite_agent(
     agent.save()
     agent.departments.set(departments)
     from tandem.desk import tasks
+    from tandem.web.tasks import enqueue_on_commit
 
     # Never raises; no automatic retry: inviting the same person again sends it again.
-    tasks.enqueue_on_commit(tasks.send_invitation, agent.id)
+    enqueue_on_commit(tasks.send_invitation, agent.id)
     return agent
 
 
@@ -206,6 +209,7 @@ def do_update_agent(
     if state is not None:
         agent.state = AGENT_STATES[state]
         agent.save(update_fields=["state"])
+    hooks.portal_changed(agent.portal_id)
     return agent
 
 
@@ -225,6 +229,7 @@ def do_set_agent_state(*, actor, agent: Agent, active: bool) -> Agent:
         _keep_an_admin(agent)
     agent.state = Agent.State.ACTIVE if active else Agent.State.DEACTIVATED
     agent.save(update_fields=["state"])
+    hooks.portal_changed(agent.portal_id)
     return agent
 
 
@@ -245,6 +250,7 @@ def do_generate_zsc_key(*, actor, portal: Portal) -> str:
         zsc_key_admin=admin,
     )
     portal.refresh_from_db()
+    hooks.portal_changed(portal.id)
     return raw
 
 

@@ -24,6 +24,7 @@ from tandem.desk.models import (
     TicketEvent,
 )
 from tandem.web.errors import Problem
+from tandem.web.tasks import enqueue_on_commit
 
 EDITABLE = (
     "subject", "description", "status", "priority", "channel", "department_id", "contact_id",
@@ -163,7 +164,7 @@ def file_ticket(
     if errors:
         raise Problem.invalid(errors)
     if inline and not new.get("contact"):
-        new["contact"] = _inline_contact(portal, inline, origin)
+        new["contact"] = _inline_contact(portal, inline, origin, actor)
     for key, value in new.items():
         setattr(ticket, key, value)
     if ticket.contact and "account" not in new:
@@ -180,15 +181,17 @@ def file_ticket(
     ticket.number, seq = bump_many(portal.id, counters)
     ticket.save()
     event(ticket, "created", actor=actor, label=label)
-    record_change(portal.id, "ticket", ticket.pk, "create", ["subject", *new], origin, seq=seq)
+    record_change(
+        portal.id, "ticket", ticket.pk, "create", ["subject", *new], origin, seq=seq, actor=actor
+    )
     if acknowledge and ticket.email and portal.acknowledge_new_tickets:
         from tandem.desk import tasks
 
-        tasks.enqueue_on_commit(tasks.send_acknowledgement, ticket.id)
+        enqueue_on_commit(tasks.send_acknowledgement, ticket.id)
     return ticket
 
 
-def _inline_contact(portal: Portal, inline: dict, origin: str) -> Contact:
+def _inline_contact(portal: Portal, inline: dict, origin: str, actor=None) -> Contact:
     """`"contact": {"last_name", "email"}`: reuse the contact with that email, else create it."""
     if not isinstance(inline, dict):
         raise Problem.invalid({"contact": [_("Give last_name and email.")]})
@@ -206,7 +209,9 @@ def _inline_contact(portal: Portal, inline: dict, origin: str) -> Contact:
         first_name=str(inline.get("first_name") or "").strip()[:100],
         email=email,
     )
-    record_change(portal.id, "contact", contact.pk, "create", ["last_name", "email"], origin)
+    record_change(
+        portal.id, "contact", contact.pk, "create", ["last_name", "email"], origin, actor=actor
+    )
     return contact
 
 
@@ -313,11 +318,13 @@ def apply_changes(ticket: Ticket, new: dict, *, actor=None, label="", origin=DES
     if list(changes) == ["assignee_id"]:
         kind = "assigned"
     event(ticket, kind, actor=actor, label=label, changes=changes)
-    record_change(ticket.portal_id, "ticket", ticket.pk, "update", list(changes), origin)
+    record_change(
+        ticket.portal_id, "ticket", ticket.pk, "update", list(changes), origin, actor=actor
+    )
     if kind == "closed" and ticket.email:
         from tandem.desk import tasks
 
-        tasks.enqueue_on_commit(tasks.send_rating_request, ticket.id)
+        enqueue_on_commit(tasks.send_rating_request, ticket.id)
     return ticket
 
 
@@ -328,11 +335,11 @@ def do_delete_ticket(*, actor, ticket: Ticket, origin: str = DESK) -> None:
     files = [a.file.name for a in ticket.attachments.all()]
     pk, portal_id = ticket.pk, ticket.portal_id
     ticket.delete()
-    record_change(portal_id, "ticket", pk, "delete", [], origin)
+    record_change(portal_id, "ticket", pk, "delete", [], origin, actor=agent)
     from tandem.desk import tasks
 
     if files:
-        tasks.enqueue_on_commit(tasks.delete_files, files)
+        enqueue_on_commit(tasks.delete_files, files)
 
 
 @transaction.atomic
@@ -342,3 +349,16 @@ def do_set_crm_deal(*, actor, ticket: Ticket, deal: dict | None, origin: str = D
     lock_ticket(ticket)
     require_can_see(agent, ticket)
     return apply_changes(ticket, {"crm_deal": deal}, actor=agent, origin=origin)
+
+
+@transaction.atomic
+def do_forget_crm_deals(*, portal_id: int, origin: str) -> int:
+    """The CRM org that linked deals to this portal's tickets is no longer linked to it: the
+    tickets stay, the deals leave them (each change in the ticket's history, by `origin`).
+    No agent acts: the CRM person who switched portals was checked by the caller."""
+    linked = Ticket.objects.filter(portal_id=portal_id, crm_deal__isnull=False)
+    count = 0
+    for ticket in linked.select_for_update().order_by("id"):
+        apply_changes(ticket, {"crm_deal": None}, label="CRM integration", origin=origin)
+        count += 1
+    return count

@@ -1,5 +1,6 @@
 """The Desk REST API (/api/desk/v1/): parse, authorize, delegate to actions/queries, shape."""
 
+from tandem.desk import hooks
 from tandem.desk.api import conversation, customers, setup, tickets
 from tandem.identity.api_auth import tenant_auth
 from tandem.web.api import new_api
@@ -13,3 +14,6 @@ api = new_api(
 )
 for module in (setup, customers, tickets, conversation):
     api.add_router("", module.router)
+# Routers other apps registered (the integration's integrations/crm).
+for extra in hooks.api_routers:
+    api.add_router("", extra)

@@ -13,7 +13,10 @@ from tandem.desk.queries.customers import (
 from tandem.desk.queries.export import export_tickets
 from tandem.desk.queries.lookup import TYPED_FIELDS, record_typed
 from tandem.desk.queries.tenancy import (
+    admin_portals,
     agent_for,
+    agent_of_user,
+    agents_by_user,
     agents_of,
     department_for,
     departments_of,
@@ -48,7 +51,10 @@ __all__ = [
     "VIEWS",
     "account_for",
     "accounts",
+    "admin_portals",
     "agent_for",
+    "agent_of_user",
+    "agents_by_user",
     "agents_of",
     "attachment_for",
     "attachments_of",

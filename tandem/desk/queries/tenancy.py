@@ -124,3 +124,25 @@ def verify_zsc_key(admin_email: str, key: str) -> Portal | None:
         state=Agent.State.ACTIVE,
     ).exists()
     return portal if is_admin else None
+
+
+def admin_portals(user) -> list[Portal]:
+    """Portals where the person is an active Desk administrator (the integration's
+    "pick one of my portals")."""
+    return list(
+        Portal.objects.filter(
+            agents__user=user, agents__role=Agent.Role.ADMIN, agents__state=Agent.State.ACTIVE
+        ).order_by("name")
+    )
+
+
+def agent_of_user(portal: Portal | int, user) -> Agent | None:
+    """The person's Agent in the portal whatever its state (invited, active, deactivated)."""
+    portal_id = portal if isinstance(portal, int) else portal.id
+    return Agent.objects.select_related("user").filter(portal_id=portal_id, user=user).first()
+
+
+def agents_by_user(portal: Portal | int) -> dict[int, Agent]:
+    """{user id: Agent} of everyone the portal has, in one query (mutual-user lists)."""
+    portal_id = portal if isinstance(portal, int) else portal.id
+    return {a.user_id: a for a in Agent.objects.filter(portal_id=portal_id)}

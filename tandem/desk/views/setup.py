@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tandem.desk import actions, queries
+from tandem.desk import actions, hooks, queries
 from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, TicketField
 from tandem.desk.models.tenancy import PRIORITIES
@@ -179,5 +179,7 @@ def setup(request):
         "field_types": TicketField.Type.choices,
         "new_key": new_key if isinstance(new_key, str) else None,
         "languages": settings.LANGUAGES,
+        # Pages other apps add to Setup (the integration's Integrations: CRM).
+        "extra_pages": [(p.label, p.url(me.portal.slug)) for p in hooks.setup_pages.values()],
     }
     return render(request, "desk/setup.html", context)
