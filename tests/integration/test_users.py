@@ -1,4 +1,4 @@
-"""I6–I7: CRM users and mutual users; inviting CRM users into the portal with a role, by
+"""I6 and I7: CRM users and mutual users; inviting CRM users into the portal with a role, by
 Desk's own invitation (email in their language, activation link)."""
 
 from __future__ import annotations
