@@ -178,6 +178,12 @@ def main(argv: list[str] | None = None) -> None:
         from bench import harness
 
         harness.prepare_environment()
+    if args.command == "serve":
+        # Before settings load, here and in the worker and web processes it starts: the links
+        # in emails lead to this server, not to a default port where nothing may answer.
+        from tandem.config import served_url
+
+        os.environ.setdefault("TANDEM_BASE_URL", served_url(args.host, args.port))
     # mail-in answers an MTA: 75 (EX_TEMPFAIL) keeps the message queued until the database
     # or the configuration is back, where 2 would bounce the customer's email.
     _setup(75 if args.command == "mail-in" else 2)

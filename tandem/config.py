@@ -72,6 +72,30 @@ def secret_key(data: Path) -> str:
     return keyfile.read_text().strip()
 
 
+def served_url(host: str, port: int | str) -> str:
+    """The address a browser reaches `tandem serve --host H --port P` at. A wildcard host
+    (0.0.0.0, ::) names no address a link could use: this machine's loopback stands in."""
+    wildcards = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 (read, not bound)
+    host = wildcards.get(host, host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
+
+
+def base_url() -> str:
+    """TANDEM_BASE_URL, the address used in links inside emails. `tandem serve` sets it to where
+    it serves when it is not given; else the port of `make run` (PORT), so that links reach
+    the server that sent them."""
+    url = os.environ.get("TANDEM_BASE_URL", "").strip()
+    if not url:
+        return served_url("127.0.0.1", env_int("PORT", 8000, minimum=1))
+    if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).netloc:
+        raise ImproperlyConfigured(
+            f"TANDEM_BASE_URL={url!r} is not an address (use e.g. https://tandem.example.com)."
+        )
+    return url.rstrip("/")
+
+
 def database(data: Path) -> dict:
     import dj_database_url
 

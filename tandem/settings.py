@@ -11,7 +11,7 @@ DEBUG = config.env_bool("TANDEM_DEBUG", False)
 SECRET_KEY = config.secret_key(DATA_DIR)
 ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
-BASE_URL = config.os.environ.get("TANDEM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_URL = config.base_url()
 
 INSTALLED_APPS = [
     "django.contrib.auth",
