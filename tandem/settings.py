@@ -94,6 +94,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Serve straight from the app folders: no collectstatic step is needed to run Tandem.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files served at the site's root: browsers and feed readers ask for /favicon.ico on their own.
+WHITENOISE_ROOT = BASE_DIR / "web" / "static" / "root"
 
 MEDIA_ROOT = DATA_DIR / "uploads"
 TANDEM_MAX_UPLOAD_BYTES = config.env_int("TANDEM_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
@@ -121,10 +123,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"refusals": {"()": "tandem.web.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "tandem": {"level": "INFO"},
+        "django.request": {"filters": ["refusals"]},
         "django_tasks_db": {"level": "WARNING"},
     },
 }
