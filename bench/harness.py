@@ -126,8 +126,11 @@ class WorkerCheckpoints(threading.Thread):
         connection.close()
 
 
-def main(*, names: list[str], quick: bool, json_path: str | None) -> int:
+def main(
+    *, names: list[str], quick: bool, json_path: str | None, tickets: int | None = None
+) -> int:
     import importlib
+    import inspect
 
     from django.core.management import call_command
     from django.db import connection
@@ -151,7 +154,9 @@ def main(*, names: list[str], quick: bool, json_path: str | None) -> int:
         console.print(f"[bold]{name}[/bold]: {sc.description}")
         recorder = Recorder(name)
         started = time.perf_counter()
-        sc.func(recorder, quick=quick, console=console)
+        # --tickets sizes the scenarios that take it; the others keep their own sizes.
+        sizes = {"tickets": tickets} if "tickets" in inspect.signature(sc.func).parameters else {}
+        sc.func(recorder, quick=quick, console=console, **sizes)
         recorder.value("scenario wall time", time.perf_counter() - started, "s")
         results.extend(recorder.results)
     checkpoints.stopping.set()

@@ -59,8 +59,12 @@ def cmd_worker(args) -> None:
 
 
 def cmd_serve(args) -> None:
-    import uvicorn
+    from tandem import serving
 
+    try:  # first: a port already taken is one clear line, before anything starts
+        sock = serving.listening_socket(args.host, args.port)
+    except OSError as exc:
+        _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     worker = None
     if not args.no_worker:
         # The worker runs in its own process: its blocking loop and signals stay out of the
@@ -72,14 +76,7 @@ def cmd_serve(args) -> None:
     # leave the worker running on its own. This one exits through `finally`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        uvicorn.run(
-            "tandem.asgi:application",
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level="warning",
-            proxy_headers=True,
-        )
+        serving.run(sock, workers=args.workers, log_level="warning", proxy_headers=True)
     finally:
         if worker is not None and worker.poll() is None:
             worker.send_signal(signal.SIGTERM)
@@ -117,7 +114,9 @@ def cmd_mail_in(args) -> None:
 def cmd_bench(args) -> None:
     from bench import harness
 
-    sys.exit(harness.main(names=args.names, quick=args.quick, json_path=args.json))
+    sys.exit(
+        harness.main(names=args.names, quick=args.quick, json_path=args.json, tickets=args.tickets)
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -166,6 +165,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="run the benchmarks, print a table, write JSON")
     b.add_argument("names", nargs="*", help="scenarios to run (default: all)")
     b.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    b.add_argument(
+        "--tickets", type=int, default=None, help="tickets in the Desk bench portal (default 1M)"
+    )
     b.add_argument("--json", default=None, help="where to write the results (default var/bench/)")
     b.set_defaults(func=cmd_bench)
     return p
