@@ -1,4 +1,4 @@
-"""Every endpoint of the integration × every kind of caller: the expected status, and nothing
+"""Every endpoint of the integration by every kind of caller: the expected status, and nothing
 of another org or portal leaked."""
 
 from __future__ import annotations
