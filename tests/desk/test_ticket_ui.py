@@ -68,10 +68,11 @@ def test_update_field_offers_description_contact_and_account(browser_as, ticket)
 
 
 def test_description_is_updated_from_the_page(browser_as, ticket):
-    r = post_update(browser_as("agent"), ticket, "description", "<p>Steps: <b>one</b></p>")
+    # The page edits words (test_ticket_editing.py); the API takes HTML.
+    r = post_update(browser_as("agent"), ticket, "description", "Steps: one\n\nTwo")
     assert "Ticket updated." in messages_of(r)
     ticket.refresh_from_db()
-    assert ticket.description == "<p>Steps: <b>one</b></p>"
+    assert ticket.description == "<p>Steps: one</p>\n\n<p>Two</p>"
 
 
 def test_contact_is_found_by_email_name_or_id(browser_as, ticket, customer):

@@ -7,7 +7,10 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tandem.desk import actions, hooks, queries
@@ -15,6 +18,7 @@ from tandem.desk.models import Ticket
 from tandem.desk.views._common import FIELD_LABELS, attempt, desk_view, refusal_text
 from tandem.desk.views.history import history_lines
 from tandem.web.errors import Problem
+from tandem.web.richtext import html_to_text, text_to_html
 
 # The fields Update Field offers, in its order: (name, kind); each is called by its
 # FIELD_LABELS label. Contact and account are typed (an email, a name or #id) and looked up:
@@ -40,8 +44,13 @@ def _url(request, ticket_id: int) -> str:
 
 @desk_view
 def ticket_page(request, ticket_id: int):
+    return _page(request, queries.ticket_for(request.member, ticket_id))
+
+
+def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = None):
+    """The ticket page; `typed`: what a refused edit form held ({"form", "field", "value",
+    "error"}), shown again in that form with the reason next to the field."""
     me = request.member
-    ticket = queries.ticket_for(me, ticket_id)
     threads = list(queries.threads_of(ticket))
     comments = list(queries.comments_of(ticket))
     conversation = sorted([*threads, *comments], key=lambda e: (e.created_at, e.pk))
@@ -80,8 +89,10 @@ def ticket_page(request, ticket_id: int):
         "agents": queries.agents_of(me.portal).filter(state="active"),
         "cf_labels": {f.name: f.label for f in custom},
         "panels": hooks.ticket_panels(request, ticket),
+        "description_text": html_to_text(ticket.description),
+        "typed": typed or {},
     }
-    return render(request, "desk/ticket.html", context)
+    return render(request, "desk/ticket.html", context, status=status)
 
 
 PRODUCTS_LISTED = 200  # suggested in Update Field; any other is found by its name or code
@@ -128,25 +139,72 @@ def comment(request, ticket_id: int):
     return redirect(_url(request, ticket.pk))
 
 
+# Forms that type a value: refused, they are shown again holding it, the reason beside it.
+TYPING_FORMS = ("update-field", "description")
+# A refusal in the words of the page, where the action's words are the API's.
+UI_WORDS = {
+    "due_date": gettext_lazy("Enter a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM."),
+}
+
+
 @desk_view
 @require_POST
 def update(request, ticket_id: int):
-    """Update Field, Assign and Close all post here with field=… value=…."""
+    """Update Field, Assign, Close and the description all post here with field=… value=…."""
     me = request.member
     ticket = queries.ticket_for(me, ticket_id)
-    field, value = request.POST.get("field", ""), request.POST.get("value", "")
+    field, typed = request.POST.get("field", ""), request.POST.get("value", "")
+    form = request.POST.get("form", "")
+    value, due_before = typed, ticket.due_date
     try:
         if field in queries.TYPED_FIELDS:
             value = value.strip() and queries.record_typed(me.portal, field, value.strip())
         if field == "is_escalated":
             value = value == "true"
+        if field == "description":
+            # People edit the words; the stored HTML (an email's, say) is kept when they
+            # did not change them.
+            if value.strip() == html_to_text(ticket.description):
+                messages.info(request, _("Nothing changed."))
+                return redirect(_url(request, ticket.pk))
+            value = text_to_html(value)
         data = {"cf": {field[3:]: value}} if field.startswith("cf.") else {field: value or None}
         actions.do_update_ticket(actor=me, ticket=ticket, data=data)
     except Problem as exc:
+        if exc.status == 400 and form in TYPING_FORMS:
+            error = _field_error(request, exc, field)
+            typed = {"form": form, "field": field, "value": typed, "error": error}
+            return _page(request, queries.ticket_for(me, ticket_id), status=400, typed=typed)
         messages.error(request, refusal_text(request, exc))
     else:
         messages.success(request, _("Ticket updated."))
+        if field != "due_date" and ticket.due_date != due_before:
+            _say_due_date_moved(request, ticket, field)
     return redirect(_url(request, ticket.pk))
+
+
+def _field_error(request, exc: Problem, field: str) -> str:
+    """The reason a typed value was refused, for beside its field: the page's words."""
+    if set(exc.errors) == {field}:
+        if field in UI_WORDS:
+            return str(UI_WORDS[field])
+        return " ".join(str(m) for m in exc.errors[field])
+    return refusal_text(request, exc)
+
+
+def _say_due_date_moved(request, ticket: Ticket, field: str) -> None:
+    """A new priority or department follows another SLA: the due date moved with it. Said beside
+    the due date (the message's "due-date" tag), not only in the history."""
+    if ticket.due_date is None:
+        text = _("The due date was cleared: the SLA now sets none for this ticket.")
+    elif field == "department_id":
+        text = _("The due date moved to %(date)s, as this department's SLA sets it.")
+    else:
+        text = _("The due date moved to %(date)s, as the SLA sets it for this priority.")
+    if ticket.due_date is not None:
+        local = timezone.localtime(ticket.due_date)
+        text = text % {"date": date_format(local, "SHORT_DATETIME_FORMAT")}
+    messages.info(request, text, extra_tags="due-date")
 
 
 @desk_view
