@@ -1,0 +1,9 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    # Filled by its part of the integration; empty until then, so the parts can be built
+    # side by side without conflicting migration numbers.
+    dependencies = [("integration", "0002_sync")]
+
+    operations = []
