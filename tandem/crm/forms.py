@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.crm.models import Field, Profile
+from tandem.crm.widgets import TYPED, Picker
 
 WIDGETS = {
     "textarea": lambda: forms.Textarea(attrs={"rows": 3}),
@@ -24,8 +25,11 @@ WIDGETS = {
 class RecordForm(forms.Form):
     """Collects raw values by field api name; the action parses and validates them."""
 
-    def __init__(self, fields: list[Field], owners, *args, lookup_urls=None, **kwargs):
+    def __init__(
+        self, fields: list[Field], owners, *args, lookup_urls=None, lookup_names=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.lookup_names = lookup_names or {}  # {"id": name} of the records the form shows
         self.meta_fields = [f for f in fields if not f.hidden]
         for field in self.meta_fields:
             self.fields[field.api_name] = self._form_field(field, owners, lookup_urls or {})
@@ -46,24 +50,26 @@ class RecordForm(forms.Form):
             return forms.ChoiceField(choices=[("", "—"), *owners], **common)
         if field.type == "lookup":
             target = field.lookup_module
-            widget = forms.TextInput(
-                attrs={
-                    "list": f"options-{field.api_name}",
-                    "placeholder": _("Type to search %(m)s, pick one") % {"m": target.plural},
-                    "hx-get": lookup_urls.get(field.api_name, ""),
-                    "hx-trigger": "input changed delay:250ms",
-                    "hx-target": f"#options-{field.api_name}",
-                    "hx-swap": "innerHTML",
-                    "autocomplete": "off",
-                }
+            widget = Picker(
+                url=lookup_urls.get(field.api_name, ""),
+                names=self.lookup_names,
+                placeholder=_("Type a name to search %(m)s") % {"m": target.plural},
             )
-            return forms.CharField(
-                widget=widget,
-                help_text=_("The id of a %(m)s") % {"m": target.singular},
-                **common,
-            )
+            return forms.CharField(widget=widget, **common)
         widget = WIDGETS.get(field.type, forms.TextInput)()
         return forms.CharField(widget=widget, **common)
+
+    def unpicked(self) -> dict[str, list[str]]:
+        """Lookups where a name was typed but no suggestion picked: said, never dropped."""
+        errors = {}
+        for field in self.meta_fields:
+            name = self.add_prefix(field.api_name)
+            if field.type == "lookup" and not self.data.get(name) and self.data.get(name + TYPED):
+                errors[field.api_name] = [
+                    _("Pick one of the suggestions (%(m)s) or leave it empty.")
+                    % {"m": field.lookup_module.plural}
+                ]
+        return errors
 
     def values(self) -> dict:
         """What the person sent, by api name, as the action expects it."""

@@ -23,6 +23,7 @@ setup_urls = [
 org_urls = [
     path("", home.home, name="home"),
     path("setup/", include(setup_urls)),
+    path("people/options/", records.owner_options, name="owner_options"),
     path("signals/", signals.inbox, name="signals"),
     path("signals/stream/", signals.stream, name="signals_stream"),
     path("signals/read-all/", signals.mark_all_read, name="signals_read_all"),
@@ -31,6 +32,7 @@ org_urls = [
     path("m/<str:module>/", records.record_list, name="list"),
     path("m/<str:module>/new/", records.record_create, name="create"),
     path("m/<str:module>/options/", records.lookup_options, name="lookup_options"),
+    path("m/<str:module>/filter-value/", records.filter_value, name="filter_value"),
     path("m/<str:module>/export.csv", imports.export_csv, name="export"),
     path("m/<str:module>/import/", imports.import_upload, name="import"),
     path("m/<str:module>/import/<int:job_id>/", imports.import_job, name="import_job"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, FloatField, QuerySet, TextField, Value
+from django.db.models import F, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
@@ -180,10 +180,26 @@ def _person(user) -> dict | None:
     return {"id": user.pk, "name": user.display_name, "email": user.email}
 
 
-def owner_choices(org_id: int) -> list[tuple[int, str]]:
+def owner_choices(org_id: int, term: str | None = None) -> list[tuple[int, str]]:
+    """(user id, name) of the org's active people; with `term`, those whose name or email
+    contains it."""
+    members = OrgUser.objects.filter(org_id=org_id, state=OrgUser.State.ACTIVE)
+    if term and term.strip():
+        members = members.filter(
+            Q(user__name__icontains=term.strip()) | Q(user__email__icontains=term.strip())
+        )
     return [
         (m.user_id, m.user.display_name)
-        for m in OrgUser.objects.filter(org_id=org_id, state=OrgUser.State.ACTIVE)
-        .select_related("user")
-        .order_by(F("user__name").asc(nulls_last=True), "user__email")
+        for m in members.select_related("user").order_by(
+            F("user__name").asc(nulls_last=True), "user__email"
+        )
     ]
+
+
+def record_names(org, ids) -> dict[str, str]:
+    """{"id": name} of this org's records among `ids` (what a picker shows for a chosen id)."""
+    wanted = {i for i in (parse_id(v) for v in ids) if i is not None}
+    if not wanted:
+        return {}
+    found = Record.objects.filter(org=org, pk__in=wanted).values_list("pk", "name")
+    return {str(pk): name for pk, name in found}

@@ -8,20 +8,22 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.crm import actions, display, hooks, queries
 from tandem.crm.forms import RecordForm
+from tandem.crm.views import list_filter
 from tandem.crm.views.common import crm_view, ui
+from tandem.crm.widgets import TYPED
 from tandem.web.api import keyset_page
 from tandem.web.errors import Problem
 
 LIST_PARAMS = {"q", "sort", "cursor", "cols", "filter_field", "filter_value", "pick"}
 PAGE = 50
 DEFAULT_COLUMNS = 6
+FILTER_FORM = {"filter_field", "filter_value", f"filter_value{TYPED}", "cursor"}
 
 
 def _columns(request, module, fields, picked: list[str] | None = None) -> list:
@@ -51,13 +53,12 @@ def record_list(request, module: str):
         params = {k: v for k, v in request.GET.items() if k != "pick"}
         return redirect(f"{request.path}?{urlencode(params)}" if params else request.path)
     if request.GET.get("filter_field"):
-        params = {
-            k: v
-            for k, v in request.GET.items()
-            if k not in {"filter_field", "filter_value", "cursor"}
-        }
-        params[request.GET["filter_field"]] = request.GET.get("filter_value", "")
-        return redirect(f"{request.path}?{urlencode(params)}")
+        params = {k: v for k, v in request.GET.items() if k not in FILTER_FORM}
+        if list_filter.unpicked(request.GET):
+            messages.error(request, _("Pick one of the suggestions to filter by it."))
+        else:
+            params[request.GET["filter_field"]] = request.GET.get("filter_value", "")
+        return redirect(f"{request.path}?{urlencode(params)}" if params else request.path)
     filters = {k: v for k, v in request.GET.items() if k not in LIST_PARAMS}
     sort = request.GET.get("sort") or None
     try:
@@ -89,6 +90,8 @@ def record_list(request, module: str):
         "next_url": f"?{urlencode({**base, 'cursor': next_cursor})}" if next_cursor else None,
         "first_url": f"?{urlencode(base)}" if request.GET.get("cursor") else None,
         "filters": filters,
+        "filter_badges": list_filter.badges(org, target, filters),
+        "filter_value": list_filter.value_widget(org, target, list_filter.OWNER),
         "q": request.GET.get("q", ""),
         "sort": sort or "",
         "base_query": urlencode({k: v for k, v in base.items() if k != "sort"}),
@@ -122,7 +125,20 @@ def _record_form(request, org, module, data=None, initial=None) -> RecordForm:
         if f.type == "lookup"
     }
     owners = queries.owner_choices(org.id)
-    return RecordForm(fields, owners, data, initial=initial, lookup_urls=lookup_urls)
+    shown = [(data or initial or {}).get(f.api_name) for f in fields if f.type == "lookup"]
+    names = queries.record_names(org, [v for v in shown if v not in (None, "")])
+    return RecordForm(
+        fields, owners, data, initial=initial, lookup_urls=lookup_urls, lookup_names=names
+    )
+
+
+def _unpicked(form) -> bool:
+    """Shows on the form a name typed into a picker but never picked; True if there was one."""
+    errors = form.unpicked() if form.is_bound else {}
+    if errors:
+        form.is_valid()
+        form.show_errors(errors)
+    return bool(errors)
 
 
 @crm_view
@@ -132,7 +148,7 @@ def record_create(request, module: str):
     initial = {k: v for k, v in request.GET.items()}
     initial.setdefault("Owner", actor.id)
     form = _record_form(request, org, target, request.POST or None, initial=initial)
-    if request.method == "POST":
+    if request.method == "POST" and not _unpicked(form):
         try:
             record = actions.do_create_record(
                 actor=actor, org=org, module=target, values=form.values()
@@ -159,7 +175,7 @@ def record_edit(request, module: str, record_id: int):
     record = queries.record_for(member, target, record_id)
     initial = {**record.data, "Owner": record.owner_id}
     form = _record_form(request, org, target, request.POST or None, initial=initial)
-    if request.method == "POST":
+    if request.method == "POST" and not _unpicked(form):
         try:
             actions.do_update_record(actor=actor, org=org, record=record, values=form.values())
         except Problem as problem:
@@ -259,11 +275,31 @@ def record_delete(request, module: str, record_id: int):
 
 @crm_view
 def lookup_options(request, module: str):
-    """<option>s for a lookup input's datalist: records of `module` matching what was typed."""
+    """Suggestions for a picker: records of `module` whose name matches what was typed."""
     _actor, org, member = ui(request)
     target = queries.module_for(org, module)
     typed = next((v for k, v in request.GET.items() if v), "")
-    qs, order = queries.records_of(member, target, q=typed if not typed.isdigit() else None)
-    rows = list(qs.order_by(*order)[:20])
-    html = format_html_join("", '<option value="{}">{}</option>', ((r.pk, r.name) for r in rows))
-    return HttpResponse(html)
+    qs, order = queries.records_of(member, target, q=typed or None)
+    hint = next((f.api_name for f in queries.fields_of(target) if f.type == "email"), None)
+    options = [
+        (r.pk, r.name, r.data.get(hint, "") if hint else "") for r in qs.order_by(*order)[:20]
+    ]
+    return render(request, "crm/widgets/_options.html", {"options": options})
+
+
+@crm_view
+def filter_value(request, module: str):
+    """The list filter's value box for the field just chosen (htmx swaps it in)."""
+    _actor, org, _member = ui(request)
+    target = queries.module_for(org, module)
+    field_name = request.GET.get("filter_field") or list_filter.OWNER
+    return HttpResponse(list_filter.value_widget(org, target, field_name))
+
+
+@crm_view
+def owner_options(request):
+    """Suggestions for an owner picker: the org's active people whose name or email matches."""
+    _actor, org, _member = ui(request)
+    typed = next((v for k, v in request.GET.items() if v), "")
+    people = [(uid, name, "") for uid, name in queries.owner_choices(org.id, term=typed)[:20]]
+    return render(request, "crm/widgets/_options.html", {"options": people})

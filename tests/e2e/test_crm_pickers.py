@@ -1,0 +1,31 @@
+"""In a browser: a person picks an account and an owner by typing their names."""
+
+from playwright.sync_api import expect
+
+from tandem.crm.models import Record
+
+
+def test_an_account_is_picked_by_name_on_a_new_contact(page, sign_in):
+    sign_in("admin@acme.test")
+    page.goto("/crm/acme/m/Contacts/new/")
+    page.fill("input[name=Last_Name]", "Browserpick")
+    page.fill("#id_Account_Name", "glob")
+    page.click('#id_Account_Name-options [data-picker-name="Globex"]')
+    expect(page.locator("#id_Account_Name")).to_have_value("Globex")
+    page.click("#record-form button[type=submit]")
+    expect(page.locator("#record-details")).to_contain_text("Globex")
+    contact = Record.objects.get(name__contains="Browserpick")
+    globex = Record.objects.get(module__api_name="Accounts", name="Globex", org=contact.org)
+    assert contact.data["Account_Name"] == globex.pk
+
+
+def test_the_contact_list_is_filtered_by_an_owner_picked_by_name(page, sign_in):
+    sign_in("admin@acme.test")
+    page.goto("/crm/acme/m/Contacts/")
+    page.fill("#filter-value", "sam")
+    page.click('#filter-value-options [data-picker-name="Sam Sales"]')
+    page.click("#record-filter button")
+    expect(page.locator("#filters-in-force")).to_contain_text("Owner: Sam Sales")
+    page.select_option("#record-filter select[name=filter_field]", "Account_Name")
+    page.fill("#filter-value", "glob")
+    expect(page.locator('#filter-value-options [data-picker-name="Globex"]')).to_be_visible()
