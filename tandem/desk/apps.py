@@ -9,7 +9,7 @@ class DeskConfig(AppConfig):
     verbose_name = _("Desk")
 
     def ready(self) -> None:
-        from tandem.desk import queries, tasks  # noqa: F401 — registers the SLA sweep
+        from tandem.desk import limits, queries, tasks  # noqa: F401 — SLA sweep, text limits
         from tandem.identity import tenants
         from tandem.web.nav import register_tabs
 

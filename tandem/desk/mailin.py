@@ -12,11 +12,13 @@ import sys
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.html import escape, linebreaks
 
 from tandem.desk import actions, queries
+from tandem.desk.limits import DESCRIPTION_MAX, SUBJECT_MAX, THREAD_MAX
 from tandem.desk.models import Thread, Ticket
 from tandem.web.errors import Problem
 
@@ -41,6 +43,17 @@ READ_HEADERS = ("From", "Cc", "Subject", "Message-ID", "In-Reply-To", "Reference
 PART_HEADERS = ("Content-Type", "Content-Disposition", "Content-Transfer-Encoding")
 
 log = logging.getLogger("tandem.desk.mailin")
+# NUL and lone surrogates: no database stores them (PostgreSQL refuses NUL; a header with raw
+# 8-bit bytes comes out of the parser with surrogate escapes). A NUL is dropped, a surrogate
+# becomes U+FFFD, in every header and part we store: refusing them would refuse the mail.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# The body is cut below its limit with room for what sanitising adds (entities, closing tags).
+BODY_ROOM = 0.9
+OVERFLOW_NOTE = "<p>[The message is longer than shown here; all of it is attached: %(names)s.]</p>"
+
+
+def clean(value) -> str:
+    return UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", str(value or ""))
 
 
 class Malformed(Exception):
@@ -91,8 +104,33 @@ def body_html(message: EmailMessage) -> str:
         # An unknown or lying charset: keep what can be read rather than drop the message.
         content = part.get_payload(decode=True).decode("utf-8", errors="replace")
     if part.get_content_type() == "text/html":
-        return content
-    return linebreaks(escape(content.strip()))
+        return clean(content)
+    return clean(linebreaks(escape(content.strip())))
+
+
+def body_and_overflow(message: EmailMessage, limit: int) -> tuple[str, list[SimpleUploadedFile]]:
+    """The body as HTML, cut to fit `limit`, and — when it was cut — the whole body as text
+    files to attach (each under the upload limit): an oversized mail is kept, not refused, and
+    the ticket stays light enough for its lists and pages."""
+    content = body_html(message)
+    room = int(limit * BODY_ROOM)
+    if len(content) <= room:
+        return content, []
+    # Stored as text, never as a page to render: an HTML source gets a first line saying so.
+    data = ("HTML source of the message:\n" + content).encode()
+    step = settings.TANDEM_MAX_UPLOAD_BYTES
+    pieces = [data[i : i + step] for i in range(0, len(data), step)]
+    names = (
+        ["message.txt"]
+        if len(pieces) == 1
+        else [f"message-{n}.txt" for n in range(1, len(pieces) + 1)]
+    )
+    files = [
+        SimpleUploadedFile(n, p, content_type="text/plain")
+        for n, p in zip(names, pieces, strict=True)
+    ]
+    note = OVERFLOW_NOTE % {"names": ", ".join(names)}
+    return content[: room - len(note)] + note, files
 
 
 def attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
@@ -101,13 +139,13 @@ def attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
         data = part.get_payload(decode=True)
         if data is None:
             continue
-        name = part.get_filename() or f"attachment-{len(files) + 1}"
-        files.append(SimpleUploadedFile(name, data, content_type=part.get_content_type()))
+        name = clean(part.get_filename()) or f"attachment-{len(files) + 1}"
+        files.append(SimpleUploadedFile(name, data, content_type=clean(part.get_content_type())))
     return files
 
 
 def _ids(value) -> list[str]:
-    return MESSAGE_ID.findall(str(value or ""))
+    return [i[:255] for i in MESSAGE_ID.findall(clean(value))]  # the columns' length
 
 
 def is_automatic(message: EmailMessage) -> bool:
@@ -130,7 +168,7 @@ def _cc(message: EmailMessage) -> list[str]:
         pairs = getaddresses([str(v) for v in message.get_all("Cc", [])])
     except HEADER_ERRORS as exc:  # parse() reads every header first; this is a second guard
         raise Malformed(f"the Cc header cannot be read ({_why(exc)})") from None
-    return [address for _name, address in pairs if address]
+    return [clean(address) for _name, address in pairs if address]
 
 
 def answered_ticket(portal, message: EmailMessage, sender: str) -> Ticket | None:
@@ -173,7 +211,7 @@ def file_message(portal, raw: bytes) -> tuple[str, Ticket]:
 def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
     message = parse(raw)
     name, sender = parseaddr(str(message["From"]))
-    sender = sender.strip().lower()
+    name, sender = clean(name), clean(sender).strip().lower()
     message_id = (_ids(message.get("Message-ID")) or [""])[0]
     if message_id:
         seen = Ticket.objects.filter(portal=portal, message_id=message_id).first() or next(
@@ -182,10 +220,11 @@ def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
         )
         if seen is not None:
             return "duplicate", seen  # an MTA retry: filed once already
-    subject = str(message.get("Subject", "")).strip() or "(no subject)"
-    content = body_html(message)
+    subject = (clean(message.get("Subject", "")).strip() or "(no subject)")[:SUBJECT_MAX]
     files = attachments(message)
     ticket = answered_ticket(portal, message, sender)
+    content, whole = body_and_overflow(message, THREAD_MAX if ticket else DESCRIPTION_MAX)
+    files = whole + files
     if ticket is not None:
         cc = _cc(message)
         thread = actions.file_incoming(
@@ -202,14 +241,14 @@ def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
     else:
         thread = None
         known = queries.contacts_by_email(portal, sender)
-        data = {"subject": subject[:255], "description": content, "channel": "Email"}
+        data = {"subject": subject, "description": content, "channel": "Email"}
         if known:
             data["contact_id"] = known[0].id
         else:
             first, _sp, last = (name or "").strip().rpartition(" ")
-            data["contact"] = {"email": sender, "last_name": last, "first_name": first}
+            data["contact"] = {"email": sender, "last_name": last[:100], "first_name": first[:100]}
         ticket = actions.file_ticket(
-            portal=portal, data=data, label=sender, acknowledge=not is_automatic(message)
+            portal=portal, data=data, label=sender[:200], acknowledge=not is_automatic(message)
         )
         ticket.message_id = message_id
         ticket.save(update_fields=["message_id"])
@@ -223,7 +262,7 @@ def _file_message(portal, raw: bytes, stored: list[str]) -> tuple[str, Ticket]:
     if skipped:
         from tandem.desk.actions.tickets import event
 
-        event(ticket, "attachment_refused", label=sender, changes={"files": (None, skipped)})
+        event(ticket, "attachment_refused", label=sender[:200], changes={"files": (None, skipped)})
     return outcome, ticket
 
 
@@ -239,7 +278,7 @@ def main(portal_slug: str, stream=None) -> int:
     fixes the bug files it. Which errors "can pass" is a guess (a bug in a dependency can look
     like anything); never losing a customer's mail is what counts. Redelivery files nothing
     twice: filing is one transaction (an error rolls it all back), enqueues after commit never
-    raise (tasks.enqueue_on_commit), and a message filed once is recognised by its Message-ID.
+    raise (web.tasks.enqueue_on_commit), and a message filed once is recognised by its Message-ID.
     The cost is a failing message retried and logged with its traceback until then."""
     try:
         return _main(portal_slug, stream)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
+
+from tandem.desk.limits import COMMENT_MAX, DESCRIPTION_MAX, THREAD_MAX
+
+EMAIL_MAX = 254  # the column's (EmailField); every other limit below is its column's too
+Email = Annotated[str, Field(max_length=EMAIL_MAX)]
+Field255 = Annotated[str, Field(max_length=255)]
 
 
 class StrictIn(Schema):
@@ -29,9 +36,9 @@ class PortalSettingsOut(Schema):
 
 
 class PortalSettingsIn(StrictIn):
-    name: str | None = None
+    name: str | None = Field(None, max_length=120)
     acknowledge_new_tickets: bool | None = None
-    customer_language: str | None = None
+    customer_language: str | None = Field(None, max_length=8)
 
 
 class MeOut(Schema):
@@ -50,7 +57,7 @@ class DepartmentOut(Schema):
 
 
 class DepartmentIn(Schema):
-    name: str
+    name: str = Field(..., max_length=80)
 
 
 class AgentOut(Schema):
@@ -68,16 +75,16 @@ class AgentOut(Schema):
 
 
 class AgentInviteIn(Schema):
-    email: str
-    role: str = "agent"
+    email: str = Field(..., max_length=EMAIL_MAX)
+    role: str = Field("agent", max_length=12)
     department_ids: list[int] = []
-    name: str = ""
+    name: str = Field("", max_length=150)
 
 
 class AgentPatchIn(StrictIn):
-    role: str | None = None
+    role: str | None = Field(None, max_length=12)
     department_ids: list[int] | None = None
-    state: str | None = None
+    state: str | None = Field(None, max_length=12)
 
 
 class ZscKeyOut(Schema):
@@ -100,10 +107,10 @@ class SlaOut(Schema):
 
 
 class TicketFieldIn(Schema):
-    label: str
-    type: str
-    choices: list[str] = []
-    name: str = ""
+    label: str = Field(..., max_length=80)
+    type: str = Field(..., max_length=10)
+    choices: list[Field255] = []
+    name: str = Field("", max_length=50)
 
 
 class TicketFieldOut(Schema):
@@ -115,12 +122,12 @@ class TicketFieldOut(Schema):
 
 
 class ContactIn(StrictIn):
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
-    secondary_email: str | None = None
-    phone: str | None = None
-    mobile: str | None = None
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    email: str | None = Field(None, max_length=EMAIL_MAX)
+    secondary_email: str | None = Field(None, max_length=EMAIL_MAX)
+    phone: str | None = Field(None, max_length=50)
+    mobile: str | None = Field(None, max_length=50)
     account_id: int | None = None
 
 
@@ -138,10 +145,10 @@ class ContactOut(Schema):
 
 
 class AccountIn(StrictIn):
-    account_name: str | None = None
-    email: str | None = None
-    website: str | None = None
-    phone: str | None = None
+    account_name: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=EMAIL_MAX)
+    website: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=50)
 
 
 class AccountOut(Schema):
@@ -155,8 +162,8 @@ class AccountOut(Schema):
 
 
 class ProductIn(StrictIn):
-    product_name: str | None = None
-    product_code: str | None = None
+    product_name: str | None = Field(None, max_length=200)
+    product_code: str | None = Field(None, max_length=100)
     unit_price: float | None = None
     department_ids: list[int] | None = None
 
@@ -176,17 +183,17 @@ class ProductOut(Schema):
 
 
 class InlineContactIn(Schema):
-    last_name: str = ""
-    first_name: str = ""
-    email: str = ""
+    last_name: str = Field("", max_length=100)
+    first_name: str = Field("", max_length=100)
+    email: str = Field("", max_length=EMAIL_MAX)
 
 
 class TicketIn(StrictIn):
-    subject: str | None = None
-    description: str | None = None
-    status: str | None = None
-    priority: str | None = None
-    channel: str | None = None
+    subject: str | None = Field(None, max_length=255)
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
+    status: str | None = Field(None, max_length=10)
+    priority: str | None = Field(None, max_length=8)
+    channel: str | None = Field(None, max_length=8)
     department_id: int | None = None
     contact_id: int | None = None
     account_id: int | None = None
@@ -198,11 +205,12 @@ class TicketIn(StrictIn):
     contact: InlineContactIn | None = None
 
 
-class TicketOut(Schema):
+class TicketBase(Schema):
+    """The fields a ticket shows in a list row and alone."""
+
     id: int
     number: int
     subject: str
-    description: str
     status: str
     priority: str
     channel: str
@@ -234,11 +242,22 @@ class TicketOut(Schema):
         return links.rating_url(obj)
 
 
+class TicketOut(TicketBase):
+    description: str
+
+
+class TicketRowOut(TicketBase):
+    """A list row: the description is fetched with the ticket (GET tickets/{id}); the row
+    carries its first 200 characters, so a page stays light whatever the tickets hold."""
+
+    description_preview: str
+
+
 class ThreadIn(StrictIn):
-    action: str
-    to: list[str] = []
-    cc: list[str] = []
-    content: str
+    action: str = Field(..., max_length=10)
+    to: list[Email] = []
+    cc: list[Email] = []
+    content: str = Field(..., max_length=THREAD_MAX)
     # Files uploaded first with POST tickets/{id}/attachments, sent with this email.
     attachment_ids: list[int] = []
 
@@ -276,7 +295,7 @@ class ThreadOut(Schema):
 
 
 class CommentIn(StrictIn):
-    content: str
+    content: str = Field(..., max_length=COMMENT_MAX)
     is_public: bool = False
 
 

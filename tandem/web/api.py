@@ -6,15 +6,19 @@ import logging
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from pydantic import create_model
 
+from tandem.web.badinput import bad_text
 from tandem.web.errors import Problem
+from tandem.web.openapi import document_problems
 from tandem.web.pagination import (  # noqa: F401  (re-exported: the APIs' one import)
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -111,6 +115,19 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     def _too_big(request, exc):
         return problem_response(413, "The request body is larger than this server accepts.")
 
+    @api.exception_handler(MultiPartParserError)
+    def _bad_multipart(request, exc):
+        return problem_response(
+            400,
+            "The request has invalid fields.",
+            {"body": ["The multipart body could not be read: " + str(exc)]},
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def _suspicious(request, exc):
+        # Too many fields, a file name no storage can hold…: the client's input, not our crash.
+        return problem_response(400, "The request could not be accepted: " + str(exc))
+
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
         # ninja raises a bare 400 for a body it cannot parse; say which part was wrong.
@@ -124,8 +141,29 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         return problem_response(500, "Something went wrong on our side. It has been logged.")
 
 
+class TandemApi(NinjaAPI):
+    """Both REST APIs, and any router added to them later, share two guarantees:
+
+    - text no database can store (NUL, lone surrogates) is a 400 naming the field, checked
+      after authentication — so a request without a valid token is a 401 before its body is
+      read — and before the body is parsed;
+    - every operation documents its problem+json errors in the OpenAPI document."""
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        # ninja calls this after the auth checks and before it reads the parameters.
+        found = bad_text(request)  # a malformed multipart raises: handled as a 400 problem
+        if found:
+            field, message = found
+            raise Problem(400, "The request has invalid fields.", {field: [message]})
+        return super().create_temporal_response(request)
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_problems(schema)
+
+
 def new_api(*, title: str, namespace: str, auth, description: str = "") -> NinjaAPI:
-    api = NinjaAPI(
+    api = TandemApi(
         title=title,
         version="1",
         description=description,
@@ -138,6 +176,7 @@ def new_api(*, title: str, namespace: str, auth, description: str = "") -> Ninja
     return api
 
 
+@csrf_exempt  # an unknown path is a 404 for every method; CSRF has nothing to protect here
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     return problem_response(404, f"There is no API endpoint at {request.path}.")
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "tandem.web"
     label = "web"
+
+    def ready(self):
+        from tandem.web import limits
+
+        limits.install()

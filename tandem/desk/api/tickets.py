@@ -4,14 +4,15 @@ from ninja import Router
 from ninja.responses import Status
 
 from tandem.desk import actions, queries
-from tandem.desk.schemas import EventOut, StatsOut, TicketIn, TicketOut
+from tandem.desk.queries.tickets import light_rows
+from tandem.desk.schemas import EventOut, StatsOut, TicketIn, TicketOut, TicketRowOut
 from tandem.web.api import keyset_page, page_of, paginate, parse_limit
 from tandem.web.csvexport import csv_download
 
 router = Router(tags=["Tickets"])
 
 
-@router.get("/tickets", response=page_of(TicketOut))
+@router.get("/tickets", response=page_of(TicketRowOut))
 def list_tickets(
     request,
     view: str = "all",
@@ -27,7 +28,8 @@ def list_tickets(
     limit: int | None = None,
 ):
     """Views all|open|overdue|closed|escalated|high_priority; `q` searches subject or number;
-    `sort` is -created_at (default), created_at, number, -number, due_date or -due_date."""
+    `sort` is -created_at (default), created_at, number, -number, due_date or -due_date.
+    Rows carry `description_preview`, not the description: GET tickets/{id} has it whole."""
     qs = queries.tickets(
         request.member,
         view=view,
@@ -40,7 +42,7 @@ def list_tickets(
         assignee_id=assignee_id,
     )
     rows, next_cursor = keyset_page(
-        qs,
+        light_rows(qs),
         order=queries.sort_order(sort),
         cursor=cursor or None,
         limit=parse_limit(request.GET.get("limit")),

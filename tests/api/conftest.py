@@ -1,0 +1,50 @@
+"""One demo world per test module for the whole-API tests (fuzzing, the authorization
+matrix): loading the demo for each of ~80 operations would cost minutes. Every request runs
+in a savepoint rolled back after it, so destructive operations (DELETE a module, a ticket…)
+act on their own copy of the data and the next request sees the demo as loaded."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+
+from tandem import demo
+from tandem.identity import tenants, tokens
+from tandem.identity.models import User
+
+
+@contextmanager
+def rolled_back():
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module and rolled back after it. The tests using it
+    are marked django_db too: pytest-django creates the test database only for those."""
+    # A request ends by closing a connection that is not in autocommit: it would end the
+    # module's transaction. Django's test client disconnects this too.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), rolled_back():
+            demo.load()
+            yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def bearer(email: str, kind: str, slug: str) -> dict[str, str]:
+    """Authorization headers for `email` in the tenant `slug`, or {} when not a member."""
+    user = User.objects.get(email=email)
+    membership = tenants.membership(user, kind, slug=slug)
+    if membership is None:
+        return {}
+    secret = tokens.do_create_token(actor=user, kind=kind, tenant_id=membership.tenant_id)[1]
+    return {"Authorization": f"Bearer {secret}"}

@@ -1,0 +1,222 @@
+"""The authorization matrix (issue 14, point 8): every operation of both OpenAPI documents,
+each asked by anonymous / another tenant / a CRM-only user / Light Agent / Agent / Admin,
+on the demo data.
+
+Operations come from the documents, so endpoints added later (the integration's) join at
+once. Every one gets the rules that hold for all: anonymous → 401 problem, never a 500, and
+another tenant never gets a 2xx for our objects nor any of our data in a 2xx. What a role may
+do on an operation is declared once, in EXPECTED; an operation missing there gets only the
+rules for all. Each request runs in a rolled-back savepoint (see conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from tandem.crm.api import api as crm_api
+from tandem.crm.models import Profile, Record, Signal
+from tandem.desk.api import api as desk_api
+from tandem.desk.models import Account as DeskAccount
+from tandem.desk.models import Agent, Attachment, Department, Ticket, TicketField
+from tandem.desk.models import Contact as DeskContact
+from tandem.desk.models import Product as DeskProduct
+from tandem.identity.models import User
+
+from .conftest import bearer, rolled_back
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "other", "crm_only", "light", "agent", "admin"]
+PEOPLE = {
+    "other": "owner@other.test",
+    "crm_only": "sales@acme.test",
+    "light": "light@acme.test",
+    "agent": "agent@acme.test",
+    "admin": "admin@acme.test",
+}
+TENANT = {"crm": "acme", "desk": "acme-support"}
+OTHER_TENANT = {"crm": "other", "desk": "other-support"}
+# Our demo data, as it shows in any answer that holds some of it.
+OURS = re.compile(r"acme", re.I)
+
+OK, DENIED, GONE, NO = "2xx", 403, 404, 401
+# (method, path under the API) → {persona: expected status or OK}. Personas not named get the
+# rules for all only; so does any operation not named. A CRM-only user has no Desk account:
+# on the Desk API every operation is theirs to be refused with 401.
+EVERYONE_READS = {"crm_only": OK, "light": OK, "agent": OK, "admin": OK}
+DESK_TEAM_READS = {"crm_only": NO, "light": OK, "agent": OK, "admin": OK}
+DESK_ADMIN_ONLY = {"crm_only": NO, "light": DENIED, "agent": DENIED, "admin": OK}
+CRM_ADMIN_ONLY = {"crm_only": DENIED, "light": DENIED, "agent": DENIED, "admin": OK}
+EXPECTED: dict[tuple[str, str], dict] = {
+    ("GET", "crm/me"): EVERYONE_READS,
+    ("GET", "crm/modules"): EVERYONE_READS,
+    ("GET", "crm/modules/{module}"): EVERYONE_READS,
+    ("GET", "crm/signals"): EVERYONE_READS,
+    ("GET", "crm/{module}"): EVERYONE_READS,
+    ("GET", "crm/{module}/{record_id}"): {"admin": OK},
+    ("POST", "crm/modules"): CRM_ADMIN_ONLY,
+    ("POST", "crm/modules/{module}/fields"): CRM_ADMIN_ONLY,
+    ("POST", "crm/profiles"): CRM_ADMIN_ONLY,
+    ("POST", "crm/users"): CRM_ADMIN_ONLY,
+    ("GET", "desk/me"): DESK_TEAM_READS,
+    ("GET", "desk/portal"): DESK_TEAM_READS,
+    ("GET", "desk/departments"): DESK_TEAM_READS,
+    ("GET", "desk/tickets"): DESK_TEAM_READS,
+    ("GET", "desk/contacts"): DESK_TEAM_READS,
+    ("GET", "desk/tickets/{ticket_id}"): DESK_TEAM_READS,
+    ("GET", "desk/tickets/{ticket_id}/threads"): DESK_TEAM_READS,
+    ("GET", "desk/tickets/{ticket_id}/comments"): DESK_TEAM_READS,
+    ("POST", "desk/tickets/{ticket_id}/comments"): DESK_TEAM_READS,
+    ("POST", "desk/tickets/{ticket_id}/threads"): {
+        "crm_only": NO,
+        "light": DENIED,
+        "agent": OK,
+        "admin": OK,
+    },
+    ("PATCH", "desk/tickets/{ticket_id}"): {
+        "crm_only": NO,
+        "light": DENIED,
+        "agent": OK,
+        "admin": OK,
+    },
+    ("PATCH", "desk/portal"): DESK_ADMIN_ONLY,
+    ("POST", "desk/departments"): DESK_ADMIN_ONLY,
+    ("PATCH", "desk/departments/{department_id}"): DESK_ADMIN_ONLY,
+    ("POST", "desk/agents"): DESK_ADMIN_ONLY,
+    ("POST", "desk/zsc-key"): DESK_ADMIN_ONLY,
+    ("POST", "desk/ticket-fields"): DESK_ADMIN_ONLY,
+    ("DELETE", "desk/integrations/crm"): {
+        "crm_only": NO,
+        "light": DENIED,
+        "agent": DENIED,
+    },
+}
+# Bodies that pass validation, so the answer is about who asks, not what was sent.
+BODIES: dict[tuple[str, str], dict] = {
+    ("POST", "crm/modules"): {"singular_label": "Matrix", "plural_label": "Matrices"},
+    ("POST", "crm/modules/{module}/fields"): {"label": "Matrix note", "type": "text"},
+    ("POST", "crm/profiles"): {"name": "Matrix profile"},
+    ("POST", "crm/users"): {"email": "matrix@example.com", "profile": "Standard"},
+    ("POST", "crm/{module}"): {"Last_Name": "Matrix"},
+    ("PATCH", "crm/{module}/{record_id}"): {"Last_Name": "Matrix"},
+    ("POST", "desk/tickets/{ticket_id}/comments"): {"content": "Matrix comment"},
+    ("POST", "desk/tickets/{ticket_id}/threads"): {
+        "action": "reply",
+        "to": ["customer@example.com"],
+        "content": "Matrix reply",
+    },
+    ("PATCH", "desk/tickets/{ticket_id}"): {"priority": "High"},
+    ("PATCH", "desk/portal"): {"name": "Matrix portal"},
+    ("POST", "desk/departments"): {"name": "Matrix"},
+    ("PATCH", "desk/departments/{department_id}"): {"name": "Matrix"},
+    ("POST", "desk/agents"): {"email": "matrix@example.com", "role": "agent"},
+    ("POST", "desk/ticket-fields"): {"label": "Matrix", "type": "text"},
+    ("POST", "desk/tickets"): {"subject": "Matrix ticket"},
+}
+
+
+def operations() -> list:
+    found = []
+    for kind, api in (("crm", crm_api), ("desk", desk_api)):
+        prefix = f"/api/{kind}/v1/"
+        for path, item in api.get_openapi_schema(path_prefix=prefix)["paths"].items():
+            for method, op in item.items():
+                if isinstance(op, dict) and "responses" in op:
+                    key = (method.upper(), f"{kind}/{path.removeprefix(prefix)}")
+                    found.append(pytest.param(kind, *key, id=" ".join(key)))
+    return found
+
+
+def our_objects() -> dict[str, object]:
+    """A value for each path parameter: one of acme's objects (the one a role may reach)."""
+    portal_tickets = Ticket.objects.filter(portal__slug="acme-support", department__name="Support")
+    ticket = portal_tickets.order_by("id").first()
+    attachment = Attachment.objects.filter(ticket__portal__slug="acme-support").first()
+    if attachment is not None:
+        ticket = attachment.ticket
+    lead = Record.objects.filter(org__slug="acme", module__api_name="Leads").first()
+    return {
+        "module": "Leads",
+        "record_id": lead.id,
+        "field": "Last_Name",
+        "user_id": User.objects.get(email="sales@acme.test").id,
+        "profile_id": Profile.objects.filter(org__slug="acme", name="Standard").first().id,
+        "signal_id": getattr(Signal.objects.filter(org__slug="acme").first(), "id", 1),
+        "ticket_id": ticket.id,
+        "attachment_id": getattr(attachment, "id", 1),
+        "department_id": Department.objects.get(portal__slug="acme-support", name="Support").id,
+        "agent_id": Agent.objects.get(
+            portal__slug="acme-support", user__email="light@acme.test"
+        ).id,
+        "field_id": getattr(
+            TicketField.objects.filter(portal__slug="acme-support").first(), "id", 1
+        ),
+        "contact_id": DeskContact.objects.filter(portal__slug="acme-support").first().id,
+        "account_id": DeskAccount.objects.filter(portal__slug="acme-support").first().id,
+        "product_id": DeskProduct.objects.filter(portal__slug="acme-support").first().id,
+    }
+
+
+@pytest.fixture(scope="module")
+def world(demo_world):
+
+    objects = our_objects()
+    headers = {"anonymous": {}}
+    for persona, email in PEOPLE.items():
+        for kind in ("crm", "desk"):
+            slug = (OTHER_TENANT if persona == "other" else TENANT)[kind]
+            found = bearer(email, kind, slug)
+            # Without an account in this tenant: their token of the other kind, which must
+            # not open this API either.
+            other_kind = "desk" if kind == "crm" else "crm"
+            headers[persona, kind] = found or bearer(email, other_kind, TENANT[other_kind])
+    return objects, headers
+
+
+def fill(path: str, objects: dict) -> str:
+    def value(match):
+        return str(objects.get(match.group(1), 1))  # a parameter we do not know: some id
+
+    return re.sub(r"\{(\w+)\}", value, path)
+
+
+def call(client: Client, method: str, url: str, headers: dict, body) -> tuple[int, str, str]:
+    kwargs = {"headers": headers}
+    if method in ("POST", "PUT", "PATCH"):
+        kwargs.update(
+            data=json.dumps(body if body is not None else {}), content_type="application/json"
+        )
+    with rolled_back():
+        response = getattr(client, method.lower())(url, **kwargs)
+    text = b"".join(response) if response.streaming else response.content
+    return response.status_code, response.get("Content-Type", ""), text.decode(errors="replace")
+
+
+@pytest.mark.parametrize(("kind", "method", "path"), operations())
+def test_every_operation_answers_each_role_as_declared(world, kind, method, path):
+    objects, headers = world
+    url = f"/api/{kind}/v1/" + fill(path.split("/", 1)[1], objects)
+    # Module and field api names are the same in every org ("Leads"): not our objects.
+    has_object = bool(re.search(r"\{(?!module\}|field\})\w+\}", path))
+    expected = EXPECTED.get((method, path), {})
+    body = BODIES.get((method, path))
+    client = Client()
+    wrong = []
+    for persona in PERSONAS:
+        who = headers["anonymous"] if persona == "anonymous" else headers[persona, kind]
+        status, content_type, text = call(client, method, url, who, body)
+        ok = 200 <= status < 300
+        if status >= 500:
+            wrong.append(f"{persona}: {status} {text[:200]}")
+        elif persona == "anonymous" and (status != 401 or "problem+json" not in content_type):
+            wrong.append(f"anonymous: {status} {content_type}, not a 401 problem")
+        elif persona == "other" and ok and (has_object or OURS.search(text)):
+            wrong.append(f"other tenant: {status} with our data: {text[:200]}")
+        elif persona in expected:
+            want = expected[persona]
+            if (want == OK and not ok) or (want != OK and status != want):
+                wrong.append(f"{persona}: {status}, expected {want}: {text[:200]}")
+    assert not wrong, f"{method} {url}\n" + "\n".join(wrong)
