@@ -62,7 +62,7 @@ def cmd_serve(args) -> None:
     from tandem import serving
 
     try:  # first: a port already taken is one clear line, before anything starts
-        sock = serving.listening_socket(args.host, args.port)
+        sock = serving.reserve(args.host, args.port, args.workers)
     except OSError as exc:
         _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     worker = None
