@@ -77,6 +77,9 @@ class SyncLink(models.Model):
     # The mapped values as last synced ({crm api name: text}): the base of the 3-way merge.
     shadow = models.JSONField(default=dict)
     linked_at = models.DateTimeField(default=timezone.now)
+    # "crm" or "desk" once that side's record was deleted: the link stays as a tombstone, so a
+    # later edit of the survivor never re-creates the deleted record (X5).
+    gone = models.CharField(max_length=4, blank=True)
 
     class Meta:
         constraints = [
@@ -111,11 +114,13 @@ class SyncLogEntry(models.Model):
     crm_id = models.BigIntegerField(null=True, blank=True)
     desk_id = models.BigIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reason = models.CharField(max_length=500, blank=True)
+    # Why, as a code and its values, put into words in the reader's language (see log.py).
+    reason_code = models.CharField(max_length=32, blank=True)
+    reason_args = models.JSONField(default=dict, blank=True)
     field = models.CharField(max_length=60, blank=True)
     kept = models.TextField(blank=True)
     lost = models.TextField(blank=True)
-    # Lower-cased emails / names involved, for the log's search box.
+    # Lower-cased emails / names involved and the reason in English, for the log's search box.
     search = models.CharField(max_length=500, blank=True)
     retried_at = models.DateTimeField(null=True, blank=True)
 
