@@ -207,6 +207,15 @@ class ChangeOut(Schema):
     origin: str
     at: datetime
 
+    # The reader's rows (web.changes.ChangeRow) name them as Desk's do; the API keeps its words.
+    @staticmethod
+    def resolve_module(obj) -> str:
+        return obj.entity
+
+    @staticmethod
+    def resolve_record_id(obj) -> int:
+        return obj.entity_id
+
 
 class ChangeList(Schema):
     data: list[ChangeOut]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
@@ -16,8 +14,6 @@ from django_tasks import task
 
 from tandem.identity import invitations
 from tandem.web.periodic import every
-
-log = logging.getLogger("tandem.desk")
 
 
 @task()
@@ -135,25 +131,6 @@ def _customer_side(ticket, email: str) -> set[str]:
         if _clean(sender) == email:
             side.update(_clean(address) for address in cc or [])
     return side
-
-
-def enqueue_on_commit(task_, *args) -> None:
-    """Enqueue `task_` once the current transaction commits. The write is committed by then:
-    an enqueue that fails (the task table's database hiccups, a broker is down) is logged, never
-    raised, or the caller would answer an error for a write that happened (the API 500 and a
-    client retry files a duplicate; mail-in exits 75 and the MTA files the message again).
-    Our own log names the task and its arguments; robust=True (Django ≥ 5.0) is the backstop:
-    whatever still escapes is logged by Django, not raised. Safety nets: see resend_unsent."""
-    name = getattr(task_, "name", repr(task_))
-
-    def enqueue() -> None:
-        try:
-            task_.enqueue(*args)
-        except Exception:
-            log.exception("could not enqueue %s%r after commit; the write stands", name, args)
-
-    enqueue.__qualname__ = f"enqueue {name}"
-    transaction.on_commit(enqueue, robust=True)
 
 
 @task()

@@ -203,17 +203,17 @@ def test_every_write_lands_in_the_change_log_in_order(admin_api, acme):
     created = admin_api.post(f"{BASE}/Leads", {"Last_Name": "Log"}).json()
     admin_api.patch(f"{BASE}/Leads/{created['id']}", {"Company": "Logs Inc"})
     admin_api.delete(f"{BASE}/Leads/{created['id']}")
-    rows, last = queries.changes_since(acme, 0, limit=10_000)
+    rows, last = queries.changes_since(acme.pk, 0, limit=10_000)
     assert [r.sequence for r in rows] == list(range(1, len(rows) + 1))
-    mine = [r for r in rows if r.record_id == created["id"] and r.module == "Leads"]
+    mine = [r for r in rows if r.entity_id == created["id"] and r.entity == "Leads"]
     assert [(r.op, r.origin) for r in mine] == [
         ("created", "user"),
         ("updated", "user"),
         ("deleted", "user"),
     ]
-    assert mine[1].fields == ["Company"]
+    assert mine[1].fields == ("Company",)
     assert len(rows) == before + 3 and last == rows[-1].sequence
-    later, _ = queries.changes_since(acme, mine[0].sequence)
+    later, _ = queries.changes_since(acme.pk, mine[0].sequence)
     assert [r.op for r in later] == ["updated", "deleted"]
     api_view = admin_api.get(f"{BASE}/changes?after={mine[0].sequence}").json()
     assert [c["op"] for c in api_view["data"]] == ["updated", "deleted"]
@@ -229,8 +229,8 @@ def test_actions_tag_changes_with_their_origin(acme, person):
         values={"Last_Name": "Synced"},
         origin="desk-sync",
     )
-    rows, _ = queries.changes_since(acme, 0, limit=10_000, exclude_origin="desk-sync")
-    assert record.pk not in [r.record_id for r in rows if r.module == "Leads"]
+    rows, _ = queries.changes_since(acme.pk, 0, limit=10_000, exclude_origin="desk-sync")
+    assert record.pk not in [r.entity_id for r in rows if r.entity == "Leads"]
 
 
 def test_list_and_record_queries_are_pinned(admin_api, django_assert_max_num_queries):

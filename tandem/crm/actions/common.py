@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tandem.crm import hooks
 from tandem.crm.actions.bulk import insert_changes
 from tandem.crm.models import Module, Org, OrgUser
 from tandem.web import counters
@@ -73,3 +74,4 @@ def log_changes(
             for i, (record_id, op, fields) in enumerate(entries)
         ]
     )
+    hooks.change_listeners.appended(org.pk)  # told after commit, once per org

@@ -22,6 +22,7 @@ from tandem.crm.models import ImportJob, Module, Org, OrgUser, Record
 from tandem.crm.queries.metadata import fields_of
 from tandem.crm.values import Validator
 from tandem.web.errors import Problem
+from tandem.web.tasks import enqueue_on_commit
 
 log = logging.getLogger("tandem.crm.imports")
 BATCH = 1000
@@ -104,7 +105,7 @@ def do_map_import(*, actor, org: Org, job: ImportJob, mapping: dict[str, str]) -
     job.save(update_fields=["mapping", "state"])
     from tandem.crm.tasks import run_import
 
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    enqueue_on_commit(run_import, job.pk)
     return job
 
 

@@ -10,6 +10,7 @@ from tandem.crm.actions.common import member_of, require_feature
 from tandem.crm.models import Module, Org, OrgUser, Profile
 from tandem.identity import invitations
 from tandem.web.errors import Problem
+from tandem.web.tasks import enqueue_on_commit
 
 INVITE_SALT = "tandem.crm.invitation"
 INVITE_MAX_AGE = invitations.VALID_DAYS * 24 * 3600
@@ -80,7 +81,7 @@ def do_invite_user(*, actor, org: Org, email: str, profile_id: int, name: str = 
     member.save()
     from tandem.crm.tasks import send_invitation
 
-    transaction.on_commit(lambda: send_invitation.enqueue(member.pk))
+    enqueue_on_commit(send_invitation, member.pk)
     return member
 
 

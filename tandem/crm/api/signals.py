@@ -55,5 +55,5 @@ def read_signal(request, signal_id: int):
 @router.get("/changes", response=ChangeList, tags=["Change log"], summary="The change log")
 def list_changes(request, after: int = 0, limit: int = 200):
     """Record changes with sequence > `after`, oldest first. Pass `last_sequence` back."""
-    rows, last = queries.changes_since(request.member.org, after, limit=max(1, min(limit, 1000)))
+    rows, last = queries.changes_since(request.member.org_id, after, limit=max(1, min(limit, 1000)))
     return {"data": rows, "last_sequence": last}

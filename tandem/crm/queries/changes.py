@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from tandem.crm.models import Change, Org
+from tandem.crm.models import Change
+from tandem.web.changes import ChangeRow, read_after
 
 
-def changes_since(org: Org, after: int = 0, *, limit: int = 500, exclude_origin: str | None = None):
-    """Change-log rows of the org with sequence > `after`, oldest first, at most `limit`.
-
-    Each row has sequence, module, record_id, op ("created"|"updated"|"deleted"), fields,
-    origin and at. Store the last sequence you processed and pass it back as `after`: sequences
-    are gapless and in commit order, so nothing is skipped. `exclude_origin` drops your own
-    writes (the sync passes its origin tag so it does not echo them back) — the cursor still
-    moves past them because the last row's sequence is returned separately."""
-    rows = list(Change.objects.filter(org=org, sequence__gt=after).order_by("sequence")[:limit])
-    last = rows[-1].sequence if rows else after
-    if exclude_origin:
-        rows = [r for r in rows if r.origin != exclude_origin]
-    return rows, last
+def changes_since(
+    tenant_id: int, after: int = 0, *, limit: int = 500, exclude_origin: str | None = None
+) -> tuple[list[ChangeRow], int]:
+    """Change-log rows of the org `tenant_id` with sequence > `after`, oldest first, at most
+    `limit`, and the last sequence read. `entity` is the module's api name ("Contacts"),
+    `entity_id` the record's id. Store `last` and pass it back as `after`: sequences are
+    gapless and in commit order, so nothing is skipped. `exclude_origin` drops your own writes
+    (the sync passes its origin tag so it does not echo them back); `last` still moves past
+    them. The same reader, with the same rows, as desk.queries.changes_since."""
+    rows = (
+        Change.objects.filter(org_id=tenant_id, sequence__gt=after)
+        .order_by("sequence")
+        .values_list("sequence", "module", "record_id", "op", "fields", "origin", "actor_id", "at")[
+            : max(1, limit)
+        ]
+    )
+    return read_after(
+        (
+            ChangeRow(sequence, module, record_id, op, tuple(fields), origin, actor, at)
+            for sequence, module, record_id, op, fields, origin, actor, at in rows
+        ),
+        after,
+        exclude_origin,
+    )

@@ -6,6 +6,7 @@ import nh3
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.desk import hooks
 from tandem.desk.models import Agent, Change, Portal
 from tandem.web.counters import bump as counters_bump
 from tandem.web.errors import Problem
@@ -62,11 +63,14 @@ def record_change(
     fields,
     origin: str = DESK,
     seq: int | None = None,
+    *,
+    actor=None,
 ) -> Change:
     """Append to Desk's change log; call inside the transaction of the write it describes.
-    `seq` is given when the caller already took it (with bump_many)."""
+    `seq` is given when the caller already took it (with bump_many); `actor` is who acted (a
+    User or an Agent), None for the system or a customer."""
     seq = seq or bump(portal_id, "last_change_seq")
-    return Change.objects.create(
+    change = Change.objects.create(
         portal_id=portal_id,
         seq=seq,
         entity=entity,
@@ -74,8 +78,20 @@ def record_change(
         op=op,
         fields=sorted(set(fields)),
         origin=(origin or DESK)[:40],
+        actor_id=actor_id(actor),
         created_at=timezone.now(),
     )
+    changes_appended(portal_id)
+    return change
+
+
+def actor_id(actor) -> int | None:
+    return user_of(actor).pk if actor is not None else None
+
+
+def changes_appended(portal_id: int) -> None:
+    """Tell the change listeners (desk.hooks) after commit; call once rows are appended."""
+    hooks.change_listeners.appended(portal_id)
 
 
 ALLOWED_TAGS = {

@@ -124,14 +124,17 @@ def do_send_thread(
         event(ticket, "forwarded" if action == "forward" else "replied", actor=agent)
         if changes:
             apply_changes(ticket, changes, actor=agent, origin=origin)
-        record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["threads"], origin)
+        record_change(
+            ticket.portal_id, "ticket", ticket.pk, "update", ["threads"], origin, actor=agent
+        )
     except BaseException:
         _delete_files(stored)  # the transaction rolls back: no file may outlive its row
         raise
     from tandem.desk import tasks
+    from tandem.web.tasks import enqueue_on_commit
 
     # Never raises: a failed enqueue leaves the thread unsent, and resend_unsent retries it.
-    tasks.enqueue_on_commit(tasks.send_thread_email, thread.id)
+    enqueue_on_commit(tasks.send_thread_email, thread.id)
     return thread
 
 
@@ -174,7 +177,9 @@ def do_add_comment(
         ticket=ticket, author=user_of(agent), content=content, is_public=bool(is_public)
     )
     event(ticket, "commented", actor=agent, changes={"is_public": (None, comment.is_public)})
-    record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["comments"], origin)
+    record_change(
+        ticket.portal_id, "ticket", ticket.pk, "update", ["comments"], origin, actor=agent
+    )
     return comment
 
 
@@ -229,7 +234,9 @@ def do_attach(*, actor, ticket: Ticket, upload, origin: str = DESK) -> Attachmen
     attachment = store_attachment(ticket, upload, user=user_of(agent))
     try:
         event(ticket, "attached", actor=agent, changes={"file": (None, attachment.name)})
-        record_change(ticket.portal_id, "ticket", ticket.pk, "update", ["attachments"], origin)
+        record_change(
+            ticket.portal_id, "ticket", ticket.pk, "update", ["attachments"], origin, actor=agent
+        )
     except BaseException:
         _delete_files([attachment.file.name])  # the transaction rolls back
         raise

@@ -9,7 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tandem.desk.actions._base import DESK, bump, me, record_change, require_admin
+from tandem.desk.actions._base import (
+    DESK,
+    actor_id,
+    bump,
+    changes_appended,
+    me,
+    record_change,
+    require_admin,
+)
 from tandem.desk.ids import as_id
 from tandem.desk.models import (
     Account,
@@ -66,14 +74,14 @@ def _account_of(portal_id: int, account_id) -> Account | None:
     return account
 
 
-def _save(obj, entity: str, changed: list[str], created: bool, origin: str, exclude=()):
+def _save(obj, entity: str, changed: list[str], created: bool, origin: str, actor, exclude=()):
     _validate(obj, exclude)
     if not created and not changed:
         return obj
     obj.updated_at = timezone.now()
     obj.save()
     op = "create" if created else "update"
-    record_change(obj.portal_id, entity, obj.pk, op, changed, origin)
+    record_change(obj.portal_id, entity, obj.pk, op, changed, origin, actor=actor)
     return obj
 
 
@@ -82,7 +90,8 @@ def do_save_contact(
     *, actor, portal: Portal, data: dict, contact: Contact | None = None, origin: str = DESK
 ) -> Contact:
     """Create (`contact` None) or update a contact with the fields given in `data`."""
-    _can_edit_customers(me(portal, actor))
+    agent = me(portal, actor)
+    _can_edit_customers(agent)
     created = contact is None
     contact = contact or Contact(portal=portal)
     changed = _assign(contact, data, CONTACT_FIELDS)
@@ -95,20 +104,21 @@ def do_save_contact(
         if contact.account_id != (account.id if account else None):
             contact.account = account
             changed.append("account_id")
-    return _save(contact, "contact", changed, created, origin, exclude=["account"])
+    return _save(contact, "contact", changed, created, origin, agent, exclude=["account"])
 
 
 @transaction.atomic
 def do_save_account(
     *, actor, portal: Portal, data: dict, account: Account | None = None, origin: str = DESK
 ) -> Account:
-    _can_edit_customers(me(portal, actor))
+    agent = me(portal, actor)
+    _can_edit_customers(agent)
     created = account is None
     account = account or Account(portal=portal)
     changed = _assign(account, data, ACCOUNT_FIELDS)
     if "email" in changed:
         account.email = account.email.lower()
-    return _save(account, "account", changed, created, origin)
+    return _save(account, "account", changed, created, origin, agent)
 
 
 def _price(value):
@@ -124,7 +134,8 @@ def _price(value):
 def do_save_product(
     *, actor, portal: Portal, data: dict, product: Product | None = None, origin: str = DESK
 ) -> Product:
-    require_admin(me(portal, actor), _("change products"))
+    agent = me(portal, actor)
+    require_admin(agent, _("change products"))
     created = product is None
     product = product or Product(portal=portal)
     if "unit_price" in data:
@@ -141,7 +152,7 @@ def do_save_product(
             raise Problem.invalid({"department_ids": [_("Unknown department in this portal.")]})
         if created or {d.id for d in departments} != {d.id for d in product.departments.all()}:
             changed.append("department_ids")
-    product = _save(product, "product", changed, created, origin)
+    product = _save(product, "product", changed, created, origin, agent)
     if departments is not None:
         product.departments.set(departments)
     return product
@@ -157,15 +168,28 @@ def do_delete_customer(*, actor, obj, origin: str = DESK) -> None:
     else:
         _can_edit_customers(agent)
     pk, portal_id = obj.pk, obj.portal_id
-    # Their tickets lose the link (SET NULL): that is a change to each ticket, logged too.
+    # Their tickets lose the link (SET NULL), and an account's contacts lose their account:
+    # each is a change to that row, logged too, so a reader of the log sees every value change.
     field = f"{entity}_id"
-    ticket_ids = list(Ticket.objects.filter(**{field: pk}).values_list("pk", flat=True))
+    losing = [
+        ("ticket", t)
+        for t in Ticket.objects.filter(**{field: pk}).order_by("pk").values_list("pk", flat=True)
+    ]
+    if entity == "account":
+        losing += [
+            ("contact", c)
+            for c in Contact.objects.filter(account_id=pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ]
     obj.delete()
-    record_change(portal_id, entity, pk, "delete", [], origin)
-    if ticket_ids:
-        last = bump(portal_id, "last_change_seq", len(ticket_ids))
+    record_change(portal_id, entity, pk, "delete", [], origin, actor=agent)
+    if losing:
+        last = bump(portal_id, "last_change_seq", len(losing))
+        who = actor_id(agent)
         Change.objects.bulk_create(
-            Change(portal_id=portal_id, seq=last - len(ticket_ids) + 1 + i, entity="ticket",
-                   entity_id=tid, op="update", fields=[field], origin=origin)
-            for i, tid in enumerate(ticket_ids)
+            Change(portal_id=portal_id, seq=last - len(losing) + 1 + i, entity=kind,
+                   entity_id=row, op="update", fields=[field], origin=origin, actor_id=who)
+            for i, (kind, row) in enumerate(losing)
         )  # fmt: skip
+        changes_appended(portal_id)

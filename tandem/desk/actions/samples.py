@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tandem.desk.actions._base import DESK, bump, me, require_admin
+from tandem.desk.actions._base import DESK, bump, changes_appended, me, require_admin
 from tandem.desk.models import (
     Account,
     Agent,
@@ -199,4 +199,5 @@ def do_seed_samples(
         + _changes(portal, "contact", contacts, now)
         + _changes(portal, "ticket", tickets, now)
     )
+    changes_appended(portal.id)
     return count

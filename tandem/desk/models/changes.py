@@ -24,6 +24,9 @@ class Change(models.Model):
     op = models.CharField(max_length=8, choices=Op.choices)
     fields = models.JSONField(default=list)
     origin = models.CharField(max_length=40, default="desk")
+    # The acting user's id (not a foreign key: the log outlives a deleted user); None for the
+    # system or a customer.
+    actor_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

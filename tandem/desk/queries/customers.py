@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.ids import as_id
 from tandem.desk.models import Account, Change, Contact, Portal, Product
+from tandem.web.changes import ChangeRow, read_after
 from tandem.web.errors import Problem
 
 
@@ -72,10 +73,30 @@ def contacts_by_email(portal: Portal, email: str) -> list[Contact]:
     )
 
 
-def changes_since(portal_id: int, after_seq: int = 0, limit: int = 500) -> list[Change]:
-    """Desk's change log after a cursor (the last `seq` a reader has applied), oldest first.
-    `seq` is per portal, gap-free and in commit order, so a reader storing the last seq it
-    applied never skips a change."""
-    return list(
-        Change.objects.filter(portal_id=portal_id, seq__gt=after_seq).order_by("seq")[:limit]
+# Desk stores the op as a verb ("create"); the reader speaks the CRM's words ("created").
+OPS = {"create": "created", "update": "updated", "delete": "deleted"}
+
+
+def changes_since(
+    tenant_id: int, after: int = 0, *, limit: int = 500, exclude_origin: str | None = None
+) -> tuple[list[ChangeRow], int]:
+    """The portal's change log after a cursor, oldest first, at most `limit` rows, and the
+    last sequence read. `sequence` is per portal, gap-free and in commit order: store `last`
+    and pass it back as `after`, and nothing is skipped. `exclude_origin` drops your own
+    writes (the sync's origin tag, so it does not echo them back); `last` still moves past
+    them. The same reader, with the same rows, as crm.queries.changes_since."""
+    rows = (
+        Change.objects.filter(portal_id=tenant_id, seq__gt=after)
+        .order_by("seq")
+        .values_list(
+            "seq", "entity", "entity_id", "op", "fields", "origin", "actor_id", "created_at"
+        )[: max(1, limit)]
+    )
+    return read_after(
+        (
+            ChangeRow(seq, entity, entity_id, OPS.get(op, op), tuple(fields), origin, actor, at)
+            for seq, entity, entity_id, op, fields, origin, actor, at in rows
+        ),
+        after,
+        exclude_origin,
     )
