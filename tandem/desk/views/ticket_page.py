@@ -51,7 +51,13 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
     """The ticket page; `typed`: what a refused edit form held ({"form", "field", "value",
     "error"}), shown again in that form with the reason next to the field."""
     me = request.member
-    threads = list(queries.threads_of(ticket))
+    # The ticket's files are read once: for the side list and for the emails they came with.
+    attachments = list(queries.attachments_of(ticket))
+    threads = list(queries.threads_of(ticket).prefetch_related(None))
+    for thread in threads:
+        thread._prefetched_objects_cache = {
+            "attachments": [a for a in attachments if a.thread_id == thread.pk]
+        }
     comments = list(queries.comments_of(ticket))
     conversation = sorted([*threads, *comments], key=lambda e: (e.created_at, e.pk))
     choices = {
@@ -76,7 +82,6 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
                 "choices": [(c, c) for c in f.choices],
             }
         )
-    attachments = list(queries.attachments_of(ticket))
     context = {
         "portal": me.portal,
         "me": me,
@@ -86,7 +91,8 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
         "unsent_files": [a for a in attachments if a.thread_id is None],
         "history": history_lines(me.portal_id, queries.events_of(ticket), custom),
         "fields": fields,
-        "agents": queries.agents_of(me.portal).filter(state="active"),
+        # Assign lists names only: not each agent's departments.
+        "agents": queries.agents_of(me.portal).filter(state="active").prefetch_related(None),
         "cf_labels": {f.name: f.label for f in custom},
         "panels": hooks.ticket_panels(request, ticket),
         "description_text": html_to_text(ticket.description),
