@@ -178,6 +178,9 @@ def _link(actor, mode, target, authorizer, key_made) -> DeskIntegration:
             str(detail % {"old": previous.name, "deals": forgotten}),
         )
     _event(org_id, Kind.CONNECTED, actor.user, target, authorizer.email)
+    from tandem.integration.tickets.tab import add_tab_on_connect
+
+    add_tab_on_connect(actor)  # the Desk tab comes (back) with the link (issue 11)
     return link
 
 

@@ -12,3 +12,19 @@ def load(people: dict) -> None:
     member = crm.membership(admin, None, "acme").member
     if queries.integration_of(member.org_id) is None:
         actions.do_connect(actor=member, mode="own_portal", portal="acme-support")
+    load_tickets(people)
+    load_signals(people)
+
+
+def load_tickets(people: dict) -> None:
+    """The Desk tab and two acme tickets linked to a deal (issue 11)."""
+    from tandem.integration.tickets import demo
+
+    demo.load(people)
+
+
+def load_signals(people: dict) -> None:
+    """A few unread Desk signals for admin@acme.test (issue 12)."""
+    from tandem.integration.signals import demo
+
+    demo.load(people)
