@@ -302,6 +302,9 @@ class CommentIn(StrictIn):
 class CommentOut(Schema):
     id: int
     author_id: int | None
+    # How the author is shown when they wrote from outside Desk, e.g. "Ana Díaz (CRM)"; "" for
+    # an agent's comment.
+    shown_as: str = ""
     content: str
     is_public: bool
     created_at: datetime

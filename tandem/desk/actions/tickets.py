@@ -60,11 +60,15 @@ def _json(value):
     return value
 
 
-def event(ticket: Ticket, kind: str, *, actor=None, label: str = "", changes=None) -> TicketEvent:
+def event(
+    ticket: Ticket, kind: str, *, actor=None, label: str = "", changes=None, shown_as: str = ""
+) -> TicketEvent:
+    """A history line. `shown_as`: the name a writer from outside Desk is shown by."""
     return TicketEvent.objects.create(
         ticket=ticket,
         actor=user_of(actor) if actor is not None else None,
         actor_label=label or (user_of(actor).email if actor is not None else "System"),
+        shown_as=shown_as[:200],
         kind=kind,
         changes={k: [_json(a), _json(b)] for k, (a, b) in (changes or {}).items()},
     )

@@ -196,6 +196,9 @@ class TicketEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(max_length=200, blank=True)  # "System", a customer's email
+    # A writer from outside Desk (a CRM user), shown by this name, e.g. "Ana Díaz (CRM)", not
+    # as the Desk user `actor` is (who may well be no agent here); blank: the actor's own name.
+    shown_as = models.CharField(max_length=200, blank=True, default="")
     kind = models.CharField(max_length=20)
     changes = models.JSONField(default=dict, blank=True)  # {field: [old, new]}
     created_at = models.DateTimeField(default=timezone.now)
@@ -272,6 +275,9 @@ class Comment(models.Model):
     )
     content = models.TextField()
     is_public = models.BooleanField(default=False)
+    # A comment written from outside Desk (a CRM user) is shown under this name, e.g. "Ana Díaz
+    # (CRM)", so agents see where it came from; blank: the author's own name.
+    shown_as = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -279,6 +285,12 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk}"
+
+    @property
+    def author_name(self) -> str:
+        if self.shown_as:
+            return self.shown_as
+        return self.author.display_name if self.author else ""
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -62,7 +62,7 @@ def history_lines(portal_id: int, events, custom_fields) -> list[dict]:
     return [
         {
             "when": ev.created_at,
-            "who": ev.actor.display_name if ev.actor else ev.actor_label,
+            "who": ev.shown_as or (ev.actor.display_name if ev.actor else ev.actor_label),
             "what": ev.label,
             "changes": [
                 {
