@@ -13,9 +13,15 @@ class IntegrationConfig(AppConfig):
 
         from tandem.crm import hooks as crm_hooks
         from tandem.desk import hooks as desk_hooks
-        from tandem.integration import api, tasks
+        from tandem.integration import api, signals, tasks
+        from tandem.integration.sync import api as sync_api
+        from tandem.integration.sync import tasks as sync_tasks
+        from tandem.integration.tickets import register as register_tickets
 
         crm_hooks.register_api_router(api.crm_router)
+        crm_hooks.register_api_router(sync_api.router)
+        crm_hooks.register_change_listener(sync_tasks.on_crm_change)
+        desk_hooks.register_change_listener(sync_tasks.on_desk_change)
         desk_hooks.register_api_router(api.desk_router)
         crm_hooks.register_marketplace_entry(
             crm_hooks.MarketplaceEntry(
@@ -36,3 +42,5 @@ class IntegrationConfig(AppConfig):
             )
         )
         desk_hooks.register_portal_listener(tasks.check_portal)
+        register_tickets()  # Desk tickets in CRM records (issue 11)
+        signals.register()  # SalesSignals from Desk (issue 12)

@@ -26,6 +26,15 @@ from tandem.crm.queries.signals import (
     still_listening,
     unread_count,
 )
+from tandem.crm.queries.sync import (
+    count_records,
+    last_change_sequence,
+    module_named,
+    record_ids_by_value,
+    record_object,
+    records_after,
+    records_by_ids,
+)
 from tandem.crm.queries.tenancy import (
     member_for,
     members_of,
@@ -37,9 +46,11 @@ from tandem.crm.queries.tenancy import (
 
 __all__ = [
     "changes_since",
+    "count_records",
     "field_for",
     "fields_of",
     "find_records",
+    "last_change_sequence",
     "last_signal_id",
     "lookups_to",
     "member_for",
@@ -47,13 +58,18 @@ __all__ = [
     "membership",
     "memberships",
     "module_for",
+    "module_named",
     "modules_of",
     "org_by_slug",
     "owner_choices",
     "profiles_of",
     "record_for",
+    "record_ids_by_value",
+    "record_object",
     "record_modules",
     "record_names",
+    "records_after",
+    "records_by_ids",
     "records_of",
     "related_records",
     "serialize_records",

@@ -16,6 +16,8 @@ from tandem.desk.actions.customers import (
     do_save_contact,
     do_save_product,
 )
+from tandem.desk.actions.customers_bulk import BulkResult, do_bulk_save_customers
+from tandem.desk.actions.on_behalf import do_comment_on_behalf
 from tandem.desk.actions.ratings import do_rate_ticket, rating_refusal
 from tandem.desk.actions.samples import do_seed_samples
 from tandem.desk.actions.setup import (
@@ -48,11 +50,14 @@ from tandem.desk.actions.tickets import (
 
 __all__ = [
     "DESK",
+    "BulkResult",
     "do_accept_invitation",
     "do_add_agent",
     "do_add_comment",
     "do_add_ticket_field",
     "do_attach",
+    "do_bulk_save_customers",
+    "do_comment_on_behalf",
     "do_create_department",
     "do_create_portal",
     "do_create_ticket",

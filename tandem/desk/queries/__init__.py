@@ -1,5 +1,21 @@
 """Tenant-scoped reads of Desk. Everything outside Desk reads through here."""
 
+from tandem.desk.queries.activity import (
+    TICKET_PRIORITIES,
+    TICKET_STATUSES,
+    change_sequence_before,
+    ticket_activity_after,
+    ticket_summary,
+)
+from tandem.desk.queries.customer_tickets import (
+    assignable_agents,
+    customer_ticket_rows,
+    customer_tickets,
+    find_contacts,
+    portal_ticket,
+    rating_url,
+    tickets_stats,
+)
 from tandem.desk.queries.customers import (
     account_for,
     accounts,
@@ -12,6 +28,13 @@ from tandem.desk.queries.customers import (
 )
 from tandem.desk.queries.export import export_tickets
 from tandem.desk.queries.lookup import TYPED_FIELDS, record_typed
+from tandem.desk.queries.sync import (
+    count_customers,
+    customer_ids_by_value,
+    customers_after,
+    customers_by_ids,
+    last_change_sequence,
+)
 from tandem.desk.queries.tenancy import (
     admin_portals,
     agent_for,
@@ -47,6 +70,8 @@ from tandem.desk.queries.tickets import (
 )
 
 __all__ = [
+    "TICKET_PRIORITIES",
+    "TICKET_STATUSES",
     "TYPED_FIELDS",
     "VIEWS",
     "account_for",
@@ -56,35 +81,50 @@ __all__ = [
     "agent_of_user",
     "agents_by_user",
     "agents_of",
+    "assignable_agents",
     "attachment_for",
     "attachments_of",
+    "change_sequence_before",
     "changes_since",
     "comments_of",
     "contact_for",
     "contacts",
     "contacts_by_email",
+    "count_customers",
+    "customer_ids_by_value",
+    "customer_ticket_rows",
+    "customer_tickets",
+    "customers_after",
+    "customers_by_ids",
     "department_for",
     "departments_of",
     "events_of",
     "export_tickets",
+    "find_contacts",
     "for_list",
+    "last_change_sequence",
     "membership",
     "memberships",
     "monthly_tickets",
     "names_for",
     "portal_by_slug",
+    "portal_ticket",
     "portal_tickets",
     "product_for",
     "products",
+    "rating_url",
     "record_typed",
     "sla_policies",
     "sort_order",
     "stats",
     "threads_of",
+    "ticket_activity_after",
     "ticket_field_for",
     "ticket_fields",
     "ticket_for",
+    "ticket_summary",
     "tickets",
+    "tickets_stats",
     "verify_zsc_key",
     "visible_tickets",
 ]

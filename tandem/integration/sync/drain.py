@@ -1,0 +1,178 @@
+"""Draining an integration: each module's two change logs from their stored cursors, then the
+initial sync in batches. One batch is one transaction holding the module's row lock, with the
+cursor saved beside the writes: a crash replays the batch, never skips it, and two workers
+never apply the same batch (the second waits for the lock, then sees the moved cursor)."""
+
+from __future__ import annotations
+
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.crm import queries as crm
+from tandem.desk import queries as desk
+from tandem.integration.models import DeskIntegration, SyncLink, SyncLogEntry, SyncModule
+from tandem.integration.sync import engine
+from tandem.integration.sync.spec import ORDER, SYNC_ORIGIN
+
+LIVE_BATCH = 200  # change-log rows per transaction: short, so live edits never wait long
+INITIAL_BATCH = 2000  # records per transaction of the initial sync
+BUSY = "busy"
+
+
+def drain(integration_id: int, *, budget: float = 5.0) -> bool:
+    """Apply what waits for the integration's active modules. Returns True if work is left
+    when `budget` seconds have passed (the caller enqueues another drain)."""
+    deadline = time.monotonic() + budget
+    while True:
+        worked = False
+        for module in ORDER:
+            while True:
+                if time.monotonic() > deadline:
+                    return True
+                done = step(integration_id, module)
+                if done == BUSY:  # another worker drains it: wait for its batch, then go on
+                    time.sleep(0.02)
+                    continue
+                if not done:
+                    break
+                worked = True
+        if not worked:
+            return False
+
+
+def step(integration_id: int, module: str):
+    """One batch of one module, in one transaction: True if it did something, False if
+    nothing waits, BUSY if another worker holds the module."""
+    with transaction.atomic():
+        sm = (
+            SyncModule.objects.select_for_update(skip_locked=True)
+            .filter(integration_id=integration_id, module=module, state=SyncModule.State.ACTIVE)
+            .select_related("enabled_by")
+            .first()
+        )
+        if sm is None:
+            exists = SyncModule.objects.filter(
+                integration_id=integration_id, module=module, state=SyncModule.State.ACTIVE
+            ).exists()
+            return BUSY if exists else False
+        link = (
+            DeskIntegration.objects.select_related("portal", "authorized_by", "org")
+            .filter(pk=integration_id, state=DeskIntegration.State.ACTIVE)
+            .first()
+        )
+        ctx = engine.context(link, sm) if link is not None else None
+        if ctx is None:
+            return False
+        worked = _crm_log(ctx) or _desk_log(ctx) or _initial(ctx)
+        if worked:
+            _finish(ctx)
+        return worked
+
+
+def _crm_log(ctx: engine.Context) -> bool:
+    sm = ctx.sm
+    rows, last = crm.changes_since(
+        ctx.link.org_id, sm.crm_cursor, limit=LIVE_BATCH, exclude_origin=SYNC_ORIGIN
+    )
+    if last == sm.crm_cursor:
+        return False
+    mine = [r for r in rows if r.entity == ctx.spec.module]
+    deleted = {r.entity_id for r in mine if r.op == "deleted"}
+    engine.unlink(ctx, "crm", deleted)
+    touched = {r.entity_id for r in mine} - deleted
+    engine.sync_crm_records(ctx, crm.records_by_ids(ctx.module, touched))
+    sm.crm_cursor = last
+    return True
+
+
+def _desk_log(ctx: engine.Context) -> bool:
+    sm = ctx.sm
+    rows, last = desk.changes_since(
+        ctx.link.portal_id, sm.desk_cursor, limit=LIVE_BATCH, exclude_origin=SYNC_ORIGIN
+    )
+    if last == sm.desk_cursor:
+        return False
+    mine = [r for r in rows if r.entity == ctx.spec.entity]
+    deleted = {r.entity_id for r in mine if r.op == "deleted"}
+    engine.unlink(ctx, "desk", deleted)
+    touched = {r.entity_id for r in mine} - deleted
+    if touched and ctx.two_way:  # one-way: Desk edits are never pushed to the CRM
+        rows = desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, touched)
+        engine.sync_desk_rows(ctx, rows)
+    sm.desk_cursor = last
+    return True
+
+
+def _initial(ctx: engine.Context) -> bool:
+    """The records already there when the module was enabled: first the CRM's (state
+    "running"), then, two-way, Desk's ("desk"), each in id order from its stored position."""
+    sm = ctx.sm
+    if sm.initial_state == "running":
+        records = crm.records_after(ctx.module, sm.initial_crm_after, INITIAL_BATCH)
+        if records:
+            engine.sync_crm_records(ctx, records)
+            sm.initial_crm_after = records[-1]["id"]
+            _progress(sm, len(records))
+            return True
+        sm.initial_state = "desk" if ctx.two_way else "done"
+        return True
+    if sm.initial_state == "desk":
+        rows = desk.customers_after(
+            ctx.link.portal_id, ctx.spec.entity, sm.initial_desk_after, INITIAL_BATCH
+        )
+        if rows:
+            linked = ctx.links("desk", [row["id"] for row in rows])
+            engine.sync_desk_rows(ctx, [row for row in rows if row["id"] not in linked])
+            sm.initial_desk_after = rows[-1]["id"]
+            _progress(sm, len(rows))
+            return True
+        sm.initial_state = "done"
+        sm.initial_done = sm.initial_total
+        return True
+    return False
+
+
+def _progress(sm: SyncModule, count: int) -> None:
+    # Desk's pass also meets the records the CRM's pass created there: never past the total.
+    sm.initial_done = min(sm.initial_total, sm.initial_done + count)
+
+
+def _finish(ctx: engine.Context) -> None:
+    SyncLogEntry.objects.bulk_create(ctx.log, batch_size=500)
+    sm = ctx.sm
+    for name, count in ctx.counts.items():
+        if hasattr(sm, name):
+            setattr(sm, name, getattr(sm, name) + count)
+    sm.last_synced_at = timezone.now()
+    sm.save()
+
+
+def start_initial(sm: SyncModule, link: DeskIntegration) -> None:
+    """The module was just enabled: live changes are read from the logs' heads on, and the
+    records already there are visited by the initial sync (inside the caller's transaction)."""
+    module = crm.module_named(link.org_id, sm.module)
+    entity = engine.specs.SPECS[sm.module].entity
+    sm.crm_cursor = crm.last_change_sequence(link.org_id)
+    sm.desk_cursor = desk.last_change_sequence(link.portal_id)
+    sm.initial_state, sm.initial_crm_after, sm.initial_desk_after = "running", 0, 0
+    total = crm.count_records(module) if module is not None else 0
+    if sm.direction == SyncModule.Direction.TWO_WAY:
+        total += desk.count_customers(link.portal_id, entity)
+    sm.initial_done, sm.initial_total = 0, total
+
+
+def lag_seconds(sm: SyncModule, link: DeskIntegration) -> float:
+    """How far behind the module is: 0 when both cursors are at the logs' heads, else the age
+    of the oldest change not yet applied."""
+    crm_rows, _ = crm.changes_since(link.org_id, sm.crm_cursor, limit=1)
+    desk_rows, _ = desk.changes_since(link.portal_id, sm.desk_cursor, limit=1)
+    oldest = [r.at for r in (*crm_rows, *desk_rows)]
+    if not oldest:
+        return 0.0
+    return max(0.0, (timezone.now() - min(oldest)).total_seconds())
+
+
+def links_count(integration_id: int, module: str) -> int:
+    return SyncLink.objects.filter(integration_id=integration_id, module=module, gone="").count()

@@ -1,0 +1,69 @@
+"""When the sync runs: at once after a commit that changed either side (the change listeners
+enqueue a drain), and every 30 s a sweep for anything a lost task missed."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db.models import Q
+from django_tasks import task
+
+from tandem.integration.models import DeskIntegration, SyncModule
+from tandem.web.periodic import every
+
+log = logging.getLogger("tandem.sync")
+
+
+@task()
+def drain_integration(integration_id: int) -> None:
+    from tandem.integration.sync.drain import drain
+
+    if drain(integration_id):  # budget spent with work left: carry on in a fresh task
+        drain_integration.enqueue(integration_id)
+
+
+def kick(integration_id: int) -> None:
+    """Drain after the current transaction commits (never raises: the sweep catches up)."""
+    from tandem.web.tasks import enqueue_on_commit
+
+    enqueue_on_commit(drain_integration, integration_id)
+
+
+def _syncing(**where) -> list[int]:
+    active = SyncModule.objects.filter(
+        state=SyncModule.State.ACTIVE, integration__state=DeskIntegration.State.ACTIVE, **where
+    )
+    return list(active.values_list("integration_id", flat=True).distinct())
+
+
+def on_crm_change(org_id: int, last_sequence: int) -> None:
+    """crm.hooks change listener: the org's log grew (called after commit)."""
+    for integration_id in _syncing(integration__org_id=org_id):
+        drain_integration.enqueue(integration_id)
+
+
+def on_desk_change(portal_id: int, last_sequence: int) -> None:
+    """desk.hooks change listener: the portal's log grew (called after commit)."""
+    for integration_id in _syncing(integration__portal_id=portal_id):
+        drain_integration.enqueue(integration_id)
+
+
+@every(30)
+@task()
+def sweep() -> None:
+    """Every integration with work waiting gets a drain, whatever happened to its tasks."""
+    from tandem.crm import queries as crm
+    from tandem.desk import queries as desk
+
+    links = DeskIntegration.objects.filter(state=DeskIntegration.State.ACTIVE)
+    for link in links.filter(pk__in=_syncing()):
+        modules = SyncModule.objects.filter(integration=link, state=SyncModule.State.ACTIVE)
+        crm_head = crm.last_change_sequence(link.org_id)
+        desk_head = desk.last_change_sequence(link.portal_id)
+        behind = modules.filter(
+            Q(crm_cursor__lt=crm_head)
+            | Q(desk_cursor__lt=desk_head)
+            | Q(initial_state__in=["running", "desk"])
+        )
+        if behind.exists():
+            drain_integration.enqueue(link.id)
