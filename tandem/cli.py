@@ -131,7 +131,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     w = sub.add_parser("worker", help="background worker only")
-    w.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
+    w.add_argument("--interval", type=float, default=0.05, help="seconds between polls when idle")
     w.add_argument("--queues", default="*")
     w.add_argument("--batch", action="store_true", help="run what is queued, then exit")
     w.set_defaults(func=cmd_worker)

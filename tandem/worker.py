@@ -98,7 +98,9 @@ class Housekeeper(threading.Thread):
         connection.close()
 
 
-def run_worker(*, interval: float = 0.5, queues: str = "*", batch: bool = False) -> None:
+# An idle worker asks for work 20 times a second: one indexed query each, and a change made in
+# the CRM or Desk reaches the other side well within the 300 ms the sync promises (X1).
+def run_worker(*, interval: float = 0.05, queues: str = "*", batch: bool = False) -> None:
     worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(6)}"
     beat(worker_id)
     housekeeper = Housekeeper(worker_id)
