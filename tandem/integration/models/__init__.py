@@ -2,6 +2,19 @@
 sync engine (sync.py), tickets in CRM records (tickets.py), SalesSignals (signals.py)."""
 
 from tandem.integration.models.link import DeskIntegration, IntegrationEvent
+from tandem.integration.models.signals import SignalCursor, SignalEvent, SignalReceipt
 from tandem.integration.models.sync import SyncLink, SyncLogEntry, SyncModule
+from tandem.integration.models.tickets import DealTicket, TicketSettings
 
-__all__ = ["DeskIntegration", "IntegrationEvent", "SyncLink", "SyncLogEntry", "SyncModule"]
+__all__ = [
+    "DealTicket",
+    "DeskIntegration",
+    "IntegrationEvent",
+    "SignalCursor",
+    "SignalEvent",
+    "SignalReceipt",
+    "SyncLink",
+    "SyncLogEntry",
+    "SyncModule",
+    "TicketSettings",
+]
