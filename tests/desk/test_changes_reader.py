@@ -145,3 +145,10 @@ def test_a_failing_listener_is_logged_and_the_write_stands(
         contact = _contact(admin, portal, "Stands")
     assert "listener down" in caplog.text and len(heard) == 1
     assert queries.contact_for(portal, contact.pk) == contact
+
+
+def test_seeded_sample_data_is_logged_as_written_by_the_admin_who_seeded_it(admin, portal):
+    rows, _ = queries.changes_since(portal.id, 0, limit=10**6)
+    samples = [r for r in rows if r.fields == ("sample",)]
+    assert samples and {r.actor for r in samples} == {admin.user_id}
+    assert {r.entity for r in samples} == {"account", "contact", "ticket"}

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tandem.desk.actions._base import DESK, bump, changes_appended, me, require_admin
+from tandem.desk.actions._base import DESK, actor_id, bump, changes_appended, me, require_admin
 from tandem.desk.models import (
     Account,
     Agent,
@@ -30,7 +30,7 @@ FIRST = ["Ana", "Ben", "Chloe", "Dario", "Eva", "Farid", "Greta", "Hugo", "Ines"
 LAST = ["Garcia", "Muller", "Smith", "Rossi", "Dubois", "Kowalski", "Silva", "Nakamura"]
 
 
-def _changes(portal: Portal, entity: str, objs, now) -> list[Change]:
+def _changes(portal: Portal, entity: str, objs, now, actor) -> list[Change]:
     last = bump(portal.id, "last_change_seq", len(objs))
     first = last - len(objs) + 1
     return [
@@ -42,6 +42,7 @@ def _changes(portal: Portal, entity: str, objs, now) -> list[Change]:
             op="create",
             fields=["sample"],
             origin=DESK,
+            actor_id=actor_id(actor),
             created_at=now,
         )
         for i, o in enumerate(objs)
@@ -195,9 +196,9 @@ def do_seed_samples(
     Comment.objects.bulk_create(comments)
     TicketEvent.objects.bulk_create(events)
     Change.objects.bulk_create(
-        _changes(portal, "account", made_accounts, now)
-        + _changes(portal, "contact", contacts, now)
-        + _changes(portal, "ticket", tickets, now)
+        _changes(portal, "account", made_accounts, now, admin)
+        + _changes(portal, "contact", contacts, now, admin)
+        + _changes(portal, "ticket", tickets, now, admin)
     )
     changes_appended(portal.id)
     return count
