@@ -5,8 +5,15 @@ Nagle on, a response written as header then body waits ~40 ms for the client's d
 from __future__ import annotations
 
 import asyncio
+import http.client
 import multiprocessing
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +86,49 @@ def test_serve_on_a_taken_port_says_so_in_one_line(capsys):
             cli.cmd_serve(cli.parser().parse_args(["serve", "--port", str(port), "--no-worker"]))
     assert stopped.value.code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def _web_processes(pid: int) -> set[int]:
+    """The processes `pid` spawned to serve (not multiprocessing's resource tracker)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(int(child))
+    return found
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="uses SQLite")
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_serve_with_two_workers_answers_on_keep_alive_and_stops_them_on_sigterm(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TANDEM_DATA_DIR"] = str(tmp_path)
+    run = [sys.executable, "-m", "tandem"]
+    subprocess.run([*run, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [*run, "serve", "--workers", "2", "--no-worker", "--port", str(port)], env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        answers = []
+        while time.monotonic() < deadline and len(answers) < 5:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                for _ in range(5):  # one keep-alive connection
+                    conn.request("GET", "/health/")
+                    answer = conn.getresponse()
+                    answers.append((answer.status, answer.read()))
+            except OSError:
+                answers.clear()
+                time.sleep(0.3)
+        assert answers == [(200, b"ok")] * 5
+        web = _web_processes(server.pid)
+        assert len(web) == 2
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert server.returncode == 0
+    assert not [pid for pid in web if Path(f"/proc/{pid}").exists()], "a web process outlived serve"
