@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from tandem.desk import queries as desk
 
@@ -193,3 +194,19 @@ def test_other_org_and_anonymous(api, crm_api, one, record):
         )
         r = client.post(f"{CRM}/Deals/{deal.id}/tickets/link", {"ticket_ids": [one.id]})
         assert r.status_code == status
+
+
+def test_desk_offers_a_view_of_tickets_linked_to_open_deals(
+    api, crm_api, record, one, person, django_capture_on_commit_callbacks
+):
+    deal = _deal(record)
+    crm_api().post(f"{CRM}/Deals/{deal.id}/tickets/link", {"ticket_ids": [one.id]})
+    desk_api = api("admin@acme.test", portal="acme-support")
+    url = "/api/desk/v1/tickets?view=linked_open_deals"
+    assert one.id in [t["id"] for t in desk_api.get(url).json()["data"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        crm_api().patch(f"{CRM}/Deals/{deal.id}", {"Stage": "Closed Lost"})
+    assert one.id not in [t["id"] for t in desk_api.get(url).json()["data"]]
+    page = Client()
+    page.force_login(person("agent@acme.test"))
+    assert "Linked to open deals" in page.get("/desk/acme-support/tickets/").content.decode()

@@ -27,8 +27,9 @@ def list_tickets(
     cursor: str | None = None,
     limit: int | None = None,
 ):
-    """Views all|open|overdue|closed|escalated|high_priority; `q` searches subject or number;
-    `sort` is -created_at (default), created_at, number, -number, due_date or -due_date.
+    """Views all|open|overdue|closed|escalated|high_priority|linked_open_deals (tickets of
+    open CRM deals); `q` searches subject or number; `sort` is -created_at (default),
+    created_at, number, -number, due_date or -due_date.
     Rows carry `description_preview`, not the description: GET tickets/{id} has it whole."""
     qs = queries.tickets(
         request.member,

@@ -20,6 +20,9 @@ VIEWS = {
     "closed": Q(status=Ticket.Status.CLOSED),
     "escalated": Q(is_escalated=True),
     "high_priority": Q(is_high_priority=True),
+    # `crm_deal` is written by whoever links tickets to deals (the CRM integration), with
+    # `open` while the deal is: support prioritises those tickets. Desk knows no more of it.
+    "linked_open_deals": Q(crm_deal__open=True),
 }
 SORTS = {
     "-created_at": ("-id",),

@@ -30,6 +30,7 @@ VIEW_LABELS = [
     ("closed", gettext_lazy("Closed")),
     ("escalated", gettext_lazy("Escalated")),
     ("high_priority", gettext_lazy("High priority")),
+    ("linked_open_deals", gettext_lazy("Linked to open deals")),
 ]
 # Every order the API's `sort` takes (queries.SORTS), in the list's words.
 SORT_LABELS = [
