@@ -1,8 +1,13 @@
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import ConfigDict
+
+# Input text is held to its column's length (the model's max_length): a 400 naming the field,
+# the same on SQLite and PostgreSQL, and maxLength in the OpenAPI document.
+Text255 = Annotated[str, Field(max_length=255)]
+ApiName = Annotated[str, Field(max_length=60)]
 
 
 class OrgOut(Schema):
@@ -87,29 +92,29 @@ class ModuleList(Schema):
 
 
 class ModuleIn(Schema):
-    singular_label: str
-    plural_label: str
-    api_name: str | None = None
+    singular_label: str = Field(..., max_length=80)
+    plural_label: str = Field(..., max_length=80)
+    api_name: str | None = Field(None, max_length=60)
 
 
 class FieldIn(Schema):
-    label: str
-    type: str
+    label: str = Field(..., max_length=80)
+    type: str = Field(..., max_length=10)
     required: bool = False
-    api_name: str | None = None
-    picklist_values: list[str] | None = None
-    lookup_module: str | None = None
+    api_name: str | None = Field(None, max_length=60)
+    picklist_values: list[Text255] | None = None
+    lookup_module: str | None = Field(None, max_length=60)
 
 
 class FieldPatch(Schema):
-    label: str | None = None
+    label: str | None = Field(None, max_length=80)
     required: bool | None = None
     hidden: bool | None = None
-    picklist_values: list[str] | None = None
+    picklist_values: list[Text255] | None = None
 
 
 class FieldOrderIn(Schema):
-    fields: list[str]
+    fields: list[ApiName]
 
 
 class OwnerOut(Schema):
@@ -151,15 +156,15 @@ class RelatedListOut(Schema):
 
 
 class InviteIn(Schema):
-    email: str
+    email: str = Field(..., max_length=254)
     profile_id: int | None = None
-    profile: str | None = None
-    name: str = ""
+    profile: str | None = Field(None, max_length=80)
+    name: str = Field("", max_length=150)
 
 
 class OrgUserPatch(Schema):
     profile_id: int | None = None
-    state: str | None = None
+    state: str | None = Field(None, max_length=12)
 
 
 class ProfileOut(Schema):
@@ -171,13 +176,13 @@ class ProfileOut(Schema):
 
 
 class ProfileIn(Schema):
-    name: str
+    name: str = Field(..., max_length=80)
     features: list[str] = []
     module_permissions: dict[str, list[str]] = {}
 
 
 class ProfilePatch(Schema):
-    name: str | None = None
+    name: str | None = Field(None, max_length=80)
     features: list[str] | None = None
     module_permissions: dict[str, list[str]] | None = None
 

@@ -12,6 +12,11 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 
 from tandem import demo
+from tandem.crm.models import Profile, Record, Signal
+from tandem.desk.models import Account as DeskAccount
+from tandem.desk.models import Agent, Attachment, Department, Ticket, TicketField
+from tandem.desk.models import Contact as DeskContact
+from tandem.desk.models import Product as DeskProduct
 from tandem.identity import tenants, tokens
 from tandem.identity.models import User
 
@@ -48,3 +53,33 @@ def bearer(email: str, kind: str, slug: str) -> dict[str, str]:
         return {}
     secret = tokens.do_create_token(actor=user, kind=kind, tenant_id=membership.tenant_id)[1]
     return {"Authorization": f"Bearer {secret}"}
+
+
+def our_objects() -> dict[str, object]:
+    """A value for each path parameter: one of acme's objects (the one a role may reach)."""
+    portal_tickets = Ticket.objects.filter(portal__slug="acme-support", department__name="Support")
+    ticket = portal_tickets.order_by("id").first()
+    attachment = Attachment.objects.filter(ticket__portal__slug="acme-support").first()
+    if attachment is not None:
+        ticket = attachment.ticket
+    lead = Record.objects.filter(org__slug="acme", module__api_name="Leads").first()
+    return {
+        "module": "Leads",
+        "record_id": lead.id,
+        "field": "Last_Name",
+        "user_id": User.objects.get(email="sales@acme.test").id,
+        "profile_id": Profile.objects.filter(org__slug="acme", name="Standard").first().id,
+        "signal_id": getattr(Signal.objects.filter(org__slug="acme").first(), "id", 1),
+        "ticket_id": ticket.id,
+        "attachment_id": getattr(attachment, "id", 1),
+        "department_id": Department.objects.get(portal__slug="acme-support", name="Support").id,
+        "agent_id": Agent.objects.get(
+            portal__slug="acme-support", user__email="light@acme.test"
+        ).id,
+        "field_id": getattr(
+            TicketField.objects.filter(portal__slug="acme-support").first(), "id", 1
+        ),
+        "contact_id": DeskContact.objects.filter(portal__slug="acme-support").first().id,
+        "account_id": DeskAccount.objects.filter(portal__slug="acme-support").first().id,
+        "product_id": DeskProduct.objects.filter(portal__slug="acme-support").first().id,
+    }

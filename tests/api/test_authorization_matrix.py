@@ -17,15 +17,9 @@ import pytest
 from django.test import Client
 
 from tandem.crm.api import api as crm_api
-from tandem.crm.models import Profile, Record, Signal
 from tandem.desk.api import api as desk_api
-from tandem.desk.models import Account as DeskAccount
-from tandem.desk.models import Agent, Attachment, Department, Ticket, TicketField
-from tandem.desk.models import Contact as DeskContact
-from tandem.desk.models import Product as DeskProduct
-from tandem.identity.models import User
 
-from .conftest import bearer, rolled_back
+from .conftest import bearer, our_objects, rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -128,36 +122,6 @@ def operations() -> list:
                     key = (method.upper(), f"{kind}/{path.removeprefix(prefix)}")
                     found.append(pytest.param(kind, *key, id=" ".join(key)))
     return found
-
-
-def our_objects() -> dict[str, object]:
-    """A value for each path parameter: one of acme's objects (the one a role may reach)."""
-    portal_tickets = Ticket.objects.filter(portal__slug="acme-support", department__name="Support")
-    ticket = portal_tickets.order_by("id").first()
-    attachment = Attachment.objects.filter(ticket__portal__slug="acme-support").first()
-    if attachment is not None:
-        ticket = attachment.ticket
-    lead = Record.objects.filter(org__slug="acme", module__api_name="Leads").first()
-    return {
-        "module": "Leads",
-        "record_id": lead.id,
-        "field": "Last_Name",
-        "user_id": User.objects.get(email="sales@acme.test").id,
-        "profile_id": Profile.objects.filter(org__slug="acme", name="Standard").first().id,
-        "signal_id": getattr(Signal.objects.filter(org__slug="acme").first(), "id", 1),
-        "ticket_id": ticket.id,
-        "attachment_id": getattr(attachment, "id", 1),
-        "department_id": Department.objects.get(portal__slug="acme-support", name="Support").id,
-        "agent_id": Agent.objects.get(
-            portal__slug="acme-support", user__email="light@acme.test"
-        ).id,
-        "field_id": getattr(
-            TicketField.objects.filter(portal__slug="acme-support").first(), "id", 1
-        ),
-        "contact_id": DeskContact.objects.filter(portal__slug="acme-support").first().id,
-        "account_id": DeskAccount.objects.filter(portal__slug="acme-support").first().id,
-        "product_id": DeskProduct.objects.filter(portal__slug="acme-support").first().id,
-    }
 
 
 @pytest.fixture(scope="module")

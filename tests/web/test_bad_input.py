@@ -154,3 +154,12 @@ def test_openapi_declares_max_lengths(desk, crm):
     assert desk_doc["DepartmentIn"]["properties"]["name"]["maxLength"] == 80
     crm_doc = crm.get(f"{C}/openapi.json").json()["components"]["schemas"]
     assert crm_doc["ModuleIn"]["properties"]["singular_label"]["maxLength"] == 80
+
+
+def test_a_form_with_text_longer_than_its_column_never_stores_it(client, person):
+    client.force_login(person("agent@acme.test"))
+    r = client.post(
+        "/desk/acme-support/tickets/new/", {"subject": "s" * 10_000, "description": "d"}
+    )
+    assert r.status_code < 500
+    assert not [t for t in Ticket.objects.all() if len(t.subject) > 255]
