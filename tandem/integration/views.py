@@ -4,11 +4,7 @@ how it went."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,20 +13,9 @@ from django.views.decorators.http import require_http_methods
 from tandem.desk import queries as desk
 from tandem.identity.decorators import tenant_view
 from tandem.integration import actions, queries
+from tandem.integration.pages import refusals_as_pages
+from tandem.integration.sync import views as sync_views
 from tandem.web.errors import Problem
-
-
-def _refusals_as_pages(view):
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Problem as problem:
-            if problem.status == 404:
-                raise Http404(problem.detail) from None
-            raise PermissionDenied(problem.detail) from None
-
-    return guarded
 
 
 def _attempt(request, action, success: str, **kwargs) -> bool:
@@ -115,7 +100,7 @@ def _post(request):
 
 
 @tenant_view("crm")
-@_refusals_as_pages
+@refusals_as_pages
 @require_http_methods(["GET", "POST"])
 def crm_desk(request):
     """Setup > Marketplace > Desk: the state, the three ways in, users, the way out."""
@@ -144,12 +129,13 @@ def crm_desk(request):
         "roles": [("agent", _("Agent")), ("light_agent", _("Light Agent")), ("admin", _("Admin"))],
         "departments": list(desk.departments_of(portal)) if on and portal else [],
         "history": queries.history(member.org_id),
+        "sync_sections": sync_views.sections(link) if on else [],
     }
     return render(request, "integration/crm_desk.html", context)
 
 
 @tenant_view("desk")
-@_refusals_as_pages
+@refusals_as_pages
 @require_http_methods(["GET", "POST"])
 def desk_crm(request):
     """Desk Setup > Integrations > CRM: which org this portal is linked to; Delete (admins)."""
