@@ -60,8 +60,8 @@ def test_an_incompatible_pair_or_bad_department_is_a_message_not_a_crash(browser
     client = browser()
     r = client.post(f"{BASE}sync/Contacts/", {"op": "done", "map-phone": "Email"}, follow=True)
     assert r.status_code == 200 and "Email → phone" in r.content.decode()
-    r = client.post(f"{BASE}sync/Products/", {"op": "done", "department_id": "x" * 50,
-                                               "map-product_name": "Product_Name"}, follow=True)  # fmt: skip
+    bad = {"op": "done", "department_id": "x" * 50, "map-product_name": "Product_Name"}
+    r = client.post(f"{BASE}sync/Products/", bad, follow=True)
     assert r.status_code == 200 and "department" in r.content.decode().lower()
     assert not SyncModule.objects.exists()
 
