@@ -122,7 +122,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, profiles, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["profile_id"].choices = [(p.pk, p.name) for p in profiles]
+        self.fields["profile_id"].choices = [(p.pk, p.title) for p in profiles]
 
 
 class ProfileForm(forms.Form):

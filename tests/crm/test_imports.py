@@ -46,7 +46,7 @@ def test_import_maps_columns_and_creates_every_row(
     assert {r.data["Account_Name"] for r in imported} == {globex.pk}
     assert Change.objects.filter(org=acme, origin="import").count() == 30
     progress = client.get(f"/crm/acme/m/Contacts/import/{job.pk}/", headers={"HX-Request": "true"})
-    assert "30 created" in progress.content.decode()
+    assert "30 records imported." in progress.content.decode()
 
 
 def test_a_bad_file_imports_nothing_and_says_why(
@@ -62,7 +62,7 @@ def test_a_bad_file_imports_nothing_and_says_why(
     assert [item["row"] for item in job.report] == [3, 4]
     assert "Last_Name" in job.report[0]["errors"] and "Email" in job.report[1]["errors"]
     page = client.get(f"/crm/acme/m/Contacts/import/{job.pk}/").content.decode()
-    assert "import-report" in page and "Nothing was imported" in page
+    assert "import-report" in page and "Nothing imported: 2 rows need fixing." in page
 
 
 def test_a_file_without_header_is_refused(client, person):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tandem.crm.actions.common import member_of, require_feature, require_module
 from tandem.crm.actions.records import _new_record, write_records
+from tandem.crm.import_headers import guess_mapping
 from tandem.crm.models import ImportJob, Module, Org, OrgUser, Record
 from tandem.crm.queries.metadata import fields_of
 from tandem.crm.values import Validator
@@ -41,17 +42,12 @@ def _rows(path: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def _guess(column: str, fields) -> str:
-    """The field a column most likely holds: by api name or label, ignoring case and spaces."""
-    key = column.strip().lower().replace(" ", "_")
-    for field in fields:
-        if key in (field.api_name.lower(), field.label.lower().replace(" ", "_")):
-            return field.api_name
-    return "Owner" if key in ("owner", "record_owner") else ""
-
-
 @transaction.atomic
-def do_start_import(*, actor, org: Org, module: Module, upload) -> ImportJob:
+def do_start_import(
+    *, actor, org: Org, module: Module, upload, again: ImportJob | None = None
+) -> ImportJob:
+    """A new import of `upload`, its columns matched to fields; `again`: a refused import of
+    the same module by the same person, whose column choices the fixed file keeps."""
     member = member_of(org, actor)
     require_feature(member, "import_export", _("Your profile does not allow importing."))
     require_module(member, module, "create")
@@ -72,6 +68,8 @@ def do_start_import(*, actor, org: Org, module: Module, upload) -> ImportJob:
         path.unlink(missing_ok=True)
         raise Problem.invalid({"file": [_("This is not a CSV file with a header row.")]})
     fields = fields_of(module)
+    same_kind = again and again.module_id == module.pk and again.user_id == actor.id
+    previous = again.mapping if same_kind else None
     return ImportJob.objects.create(
         org=org,
         module=module,
@@ -79,7 +77,7 @@ def do_start_import(*, actor, org: Org, module: Module, upload) -> ImportJob:
         file_name=(upload.name or "import.csv")[:255],
         path=str(path),
         columns=header,
-        mapping={c: _guess(c, fields) for c in header},
+        mapping=guess_mapping(header, fields, previous),
     )
 
 

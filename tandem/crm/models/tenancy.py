@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Org(models.Model):
@@ -21,6 +22,10 @@ class Org(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The profiles do_create_org seeds (their stored names stay English: the API gives them out).
+SYSTEM_PROFILE_NAMES = {"Administrator": _("Administrator"), "Standard": _("Standard")}
 
 
 class Profile(models.Model):
@@ -41,12 +46,25 @@ class Profile(models.Model):
     module_permissions = models.JSONField(default=dict, blank=True)
 
     RECORD_ACTIONS = ("view", "create", "edit", "delete")
+    # A context of their own: "View" here is the right to see records, not a list view.
+    RECORD_ACTION_LABELS = {
+        "view": pgettext_lazy("permission", "View"),
+        "create": pgettext_lazy("permission", "Create"),
+        "edit": pgettext_lazy("permission", "Edit"),
+        "delete": pgettext_lazy("permission", "Delete"),
+    }
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "name"], name="crm_profile_name")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def title(self) -> str:
+        """The name as the UI shows it: the two profiles every org starts with in the person's
+        language, the ones an admin named as written."""
+        return str(SYSTEM_PROFILE_NAMES.get(self.name, self.name))
 
     def allows(self, feature: str) -> bool:
         return self.is_administrator or feature in self.features

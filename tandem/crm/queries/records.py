@@ -25,7 +25,7 @@ def can_view(member: OrgUser, module: Module) -> None:
         raise Problem(
             403,
             _("Your profile (%(profile)s) does not allow you to see %(module)s.")
-            % {"profile": member.profile.name, "module": module.plural},
+            % {"profile": member.profile.title, "module": module.plural},
         )
 
 

@@ -15,7 +15,7 @@ def _membership(member: OrgUser) -> Membership:
         tenant_id=org.id,
         slug=org.slug,
         name=org.name,
-        role=member.profile.name,
+        role=member.profile.title,
         url=reverse("crm:home", args=[org.slug]),
         member=member,
     )

@@ -121,7 +121,11 @@ def profile_edit(request, profile_id: int | None = None):
         (
             m,
             [
-                (a, profile is None or profile.allows_module(m.api_name, a))
+                (
+                    a,
+                    Profile.RECORD_ACTION_LABELS[a],
+                    profile is None or profile.allows_module(m.api_name, a),
+                )
                 for a in Profile.RECORD_ACTIONS
             ],
         )
@@ -131,7 +135,7 @@ def profile_edit(request, profile_id: int | None = None):
         "profile": profile,
         "form": form,
         "matrix": matrix,
-        "actions": Profile.RECORD_ACTIONS,
+        "actions": Profile.RECORD_ACTION_LABELS.values(),
     }
     return _page(request, "crm/setup/profile_form.html", context, "profiles")
 

@@ -73,5 +73,5 @@ def require_section(member, key: str) -> None:
     if not any(s.key == key for s in sections_for(member)):
         raise PermissionDenied(
             _("Your profile (%(p)s) does not allow this part of Setup.")
-            % {"p": member.profile.name}
+            % {"p": member.profile.title}
         )

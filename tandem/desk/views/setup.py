@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.desk import actions, hooks, queries
 from tandem.desk.ids import as_id
-from tandem.desk.models import Agent, TicketField
+from tandem.desk.models import Agent, Ticket, TicketField
 from tandem.desk.models.tenancy import PRIORITIES
 from tandem.desk.views._common import attempt, desk_view
 from tandem.web.errors import Problem
@@ -160,6 +160,7 @@ def setup(request):
             "hours": [
                 (
                     p,
+                    Ticket.Priority(p).label,  # the name in the person's language
                     (policies[d.id].first_response_hours.get(p, "") if d.id in policies else ""),
                     (policies[d.id].resolution_hours.get(p, "") if d.id in policies else ""),
                 )
