@@ -93,8 +93,14 @@ def test_one_person_owning_several_records_gets_one_signal(world, on_commit, per
 
 
 def test_a_stranger_to_the_crm_raises_no_signal(world, on_commit):  # noqa: F811
-    on_commit(email_in, world.portal, "Hi", sender="nobody@elsewhere.example")
-    assert not desk_signals().exists()
+    _outcome, ticket = on_commit(email_in, world.portal, "Hi", sender="nobody@elsewhere.example")
+    # None of the world's owners; (the sync may make the stranger a CRM contact: its owner
+    # would be told, as the owner of any synced contact is.)
+    assert not set(received("new_ticket", ticket)) & {
+        "agent@acme.test",
+        "light@acme.test",
+        "sales@acme.test",
+    }
 
 
 def test_customer_reply_by_email_and_from_the_ticket_page(world, on_commit):  # noqa: F811
@@ -354,3 +360,37 @@ def test_the_demo_has_a_few_unread_desk_signals_for_the_admin(person, crm_api):
     assert len(desk_ones) == 3
     assert {s["kind"] for s in desk_ones} == {"new_ticket", "new_reply", "overdue"}
     assert all(isinstance(s["data"]["ticket_id"], int) for s in desk_ones)
+
+
+def test_the_sweep_catches_a_lost_enqueue(world, on_commit, monkeypatch):  # noqa: F811
+    from tandem.integration.signals import tasks
+
+    class Unreachable:
+        def enqueue(self, *args):
+            raise ConnectionError("the task table is unreachable")
+
+    monkeypatch.setattr(tasks, "drain_signals", Unreachable())
+    new_ticket(on_commit, world)  # filed; its drain was never enqueued
+    assert not desk_signals().exists()
+    tasks.sweep_signals.call()
+    assert desk_signals().count() == 3
+
+
+def test_a_portal_no_longer_linked_sends_nothing(world, on_commit, member):  # noqa: F811
+    admin = member("admin@acme.test")
+    integration_actions.do_deactivate(actor=admin)
+    integration_actions.do_connect(actor=admin, mode="new_portal", portal_name="Fresh start")
+    new_ticket(on_commit, world)  # to acme-support, linked to no org now
+    engine.drain(world.link.pk)
+    assert not desk_signals().exists()
+
+
+def test_a_drain_costs_a_bounded_number_of_queries_per_event(
+    world,  # noqa: F811
+    person,
+    django_assert_max_num_queries,
+):
+    for i in range(10):
+        email_in(world.portal, f"Question {i}")  # no on_commit: nothing drained yet
+    with django_assert_max_num_queries(10 * 30):  # ~28 an event, whatever the batch
+        assert engine.drain(world.link.pk) == 30

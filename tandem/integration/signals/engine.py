@@ -120,9 +120,6 @@ def _deliver(link: DeskIntegration, event: dict, kind: str, recipients) -> int:
         user = users.get(recipient.user_id)
         if user is None:
             continue
-        receipt = SignalReceipt.objects.create(
-            integration=link, event_id=event["id"], kind=kind, user=user
-        )
         with translation.override(user.language or "en"):
             title, body = signal_kinds.words(kind, event)
         record_url = reverse("crm:record", args=[slug, recipient.module, recipient.record_id])
@@ -143,8 +140,14 @@ def _deliver(link: DeskIntegration, event: dict, kind: str, recipients) -> int:
             url=record_url,
             data=data,
         )
-        if signals:
-            receipt.signal_id = signals[0].pk
-            receipt.save(update_fields=["signal_id"])
-            written += 1
+        # In the signal's transaction: a second receipt for it fails (unique), rolling back
+        # the batch with its signals.
+        SignalReceipt.objects.create(
+            integration=link,
+            event_id=event["id"],
+            kind=kind,
+            user=user,
+            signal_id=signals[0].pk if signals else None,
+        )
+        written += len(signals)
     return written
