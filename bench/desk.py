@@ -24,15 +24,18 @@ SLUG = "bench-desk"
 VIEWS = ["all", "open", "overdue", "closed", "escalated", "high_priority"]
 
 
-def _sizes(quick: bool) -> tuple[int, int, int]:
-    # (tickets, contacts, accounts)
-    return (20_000, 2_000, 200) if quick else (1_000_000, 100_000, 10_000)
+def _sizes(quick: bool, tickets: int | None = None) -> tuple[int, int, int]:
+    # (tickets, contacts, accounts): a contact per 10 tickets, an account per 10 contacts
+    n = tickets or (20_000 if quick else 1_000_000)
+    return n, max(10, n // 10), max(1, n // 100)
 
 
-def _portal(admin) -> Portal:
-    portal = Portal.objects.filter(slug=SLUG).first()
+def _portal(admin, n_tickets: int = 1_000_000) -> Portal:
+    """The bench portal of that size, kept between runs (`--tickets` picks another)."""
+    slug = SLUG if n_tickets == 1_000_000 else f"{SLUG}-{n_tickets}"
+    portal = Portal.objects.filter(slug=slug).first()
     if portal is None:
-        portal = actions.do_create_portal(actor=admin, name="Bench Desk", slug=SLUG)
+        portal = actions.do_create_portal(actor=admin, name=f"Bench {n_tickets:,}", slug=slug)
         actions.do_create_department(actor=admin, portal=portal, name="Billing")
     return portal
 
@@ -176,12 +179,12 @@ def _generate(portal: Portal, n_tickets: int, n_contacts: int, n_accounts: int, 
 
 
 @scenario("desk", "Desk at 1M tickets / 100k contacts: list views, customer tickets, stats, create")
-def desk(rec, *, quick: bool, console) -> None:
-    n_tickets, n_contacts, n_accounts = _sizes(quick)
+def desk(rec, *, quick: bool, console, tickets: int | None = None) -> None:
+    n_tickets, n_contacts, n_accounts = _sizes(quick, tickets)
     admin = User.objects.filter(email="bench@desk.test").first() or User.objects.create_user(
         "bench@desk.test", "bench-desk-password", name="Bench Admin"
     )
-    portal = _portal(admin)
+    portal = _portal(admin, n_tickets)
     have = Ticket.objects.filter(portal=portal).count()
     if have < n_tickets:
         Ticket.objects.filter(portal=portal).delete()
@@ -219,7 +222,9 @@ def desk(rec, *, quick: bool, console) -> None:
         )
         rec.latency(
             f"page tickets?view={view}",
-            timed(lambda v=view: get(f"/desk/{SLUG}/tickets/?view={v}", api=False), repeat // 2),
+            timed(
+                lambda v=view: get(f"/desk/{portal.slug}/tickets/?view={v}", api=False), repeat // 2
+            ),
             target_ms=50,
         )
     # Subject search: a text in one ticket is looked up in the trigram index; a common one
@@ -236,7 +241,7 @@ def desk(rec, *, quick: bool, console) -> None:
     )
     rec.latency(
         "page tickets?q=(a common word)",
-        timed(lambda: get(f"/desk/{SLUG}/tickets/?q=problem", api=False), repeat // 2),
+        timed(lambda: get(f"/desk/{portal.slug}/tickets/?q=problem", api=False), repeat // 2),
         target_ms=50,
     )
     rec.latency(
@@ -252,7 +257,9 @@ def desk(rec, *, quick: bool, console) -> None:
     rec.latency(
         "page tickets?contact_id",
         timed(
-            lambda: get(f"/desk/{SLUG}/tickets/?contact_id={rng.choice(contact_ids)}", api=False),
+            lambda: get(
+                f"/desk/{portal.slug}/tickets/?contact_id={rng.choice(contact_ids)}", api=False
+            ),
             repeat // 2,
         ),
         target_ms=50,
@@ -261,7 +268,7 @@ def desk(rec, *, quick: bool, console) -> None:
         rec.latency(
             f"page {kind} (tickets, stats, charts)",
             timed(
-                lambda k=kind, i=ids: get(f"/desk/{SLUG}/{k}s/{rng.choice(i)}/", api=False),
+                lambda k=kind, i=ids: get(f"/desk/{portal.slug}/{k}s/{rng.choice(i)}/", api=False),
                 repeat // 2,
             ),
             target_ms=50,
