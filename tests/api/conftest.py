@@ -66,6 +66,7 @@ def our_objects() -> dict[str, object]:
     return {
         "module": "Leads",
         "record_id": lead.id,
+        "deal_id": Record.objects.filter(org__slug="acme", module__api_name="Deals").first().id,
         "field": "Last_Name",
         "user_id": User.objects.get(email="sales@acme.test").id,
         "profile_id": Profile.objects.filter(org__slug="acme", name="Standard").first().id,

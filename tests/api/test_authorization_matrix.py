@@ -44,49 +44,113 @@ EVERYONE_READS = {"crm_only": OK, "light": OK, "agent": OK, "admin": OK}
 DESK_TEAM_READS = {"crm_only": NO, "light": OK, "agent": OK, "admin": OK}
 DESK_ADMIN_ONLY = {"crm_only": NO, "light": DENIED, "agent": DENIED, "admin": OK}
 CRM_ADMIN_ONLY = {"crm_only": DENIED, "light": DENIED, "agent": DENIED, "admin": OK}
+NOT_CRM_STANDARD = {"crm_only": DENIED, "light": DENIED, "agent": DENIED}
+# The Desk integration's endpoints need the Desk integration permission (CONTRACT.md §4).
+INTEGRATION_ADMIN = CRM_ADMIN_ONLY
+DESK_AGENTS_WRITE = {"crm_only": NO, "light": DENIED, "agent": OK, "admin": OK}
 EXPECTED: dict[tuple[str, str], dict] = {
+    # CRM: people, profiles, modules and fields
     ("GET", "crm/me"): EVERYONE_READS,
+    ("GET", "crm/users"): EVERYONE_READS,
+    ("GET", "crm/users/{user_id}"): EVERYONE_READS,
+    ("POST", "crm/users"): CRM_ADMIN_ONLY,
+    ("PATCH", "crm/users/{user_id}"): CRM_ADMIN_ONLY,
+    ("GET", "crm/profiles"): EVERYONE_READS,
+    ("GET", "crm/profiles/{profile_id}"): EVERYONE_READS,
+    ("POST", "crm/profiles"): CRM_ADMIN_ONLY,
+    ("PATCH", "crm/profiles/{profile_id}"): NOT_CRM_STANDARD,
+    ("DELETE", "crm/profiles/{profile_id}"): NOT_CRM_STANDARD,
     ("GET", "crm/modules"): EVERYONE_READS,
     ("GET", "crm/modules/{module}"): EVERYONE_READS,
-    ("GET", "crm/signals"): EVERYONE_READS,
-    ("GET", "crm/{module}"): EVERYONE_READS,
-    ("GET", "crm/{module}/{record_id}"): {"admin": OK},
     ("POST", "crm/modules"): CRM_ADMIN_ONLY,
+    ("DELETE", "crm/modules/{module}"): NOT_CRM_STANDARD,
     ("POST", "crm/modules/{module}/fields"): CRM_ADMIN_ONLY,
-    ("POST", "crm/profiles"): CRM_ADMIN_ONLY,
-    ("POST", "crm/users"): CRM_ADMIN_ONLY,
+    ("PATCH", "crm/modules/{module}/fields/{field}"): CRM_ADMIN_ONLY,
+    ("DELETE", "crm/modules/{module}/fields/{field}"): NOT_CRM_STANDARD,
+    # CRM: records and signals
+    ("GET", "crm/{module}"): EVERYONE_READS,
+    ("POST", "crm/{module}"): EVERYONE_READS,
+    ("GET", "crm/{module}/{record_id}"): EVERYONE_READS,
+    ("PATCH", "crm/{module}/{record_id}"): EVERYONE_READS,
+    ("GET", "crm/{module}/{record_id}/related"): EVERYONE_READS,
+    ("GET", "crm/signals"): EVERYONE_READS,
+    ("GET", "crm/signals/settings"): EVERYONE_READS,
+    # CRM: the Desk integration
+    ("GET", "crm/integrations/desk"): INTEGRATION_ADMIN,
+    ("DELETE", "crm/integrations/desk"): INTEGRATION_ADMIN,
+    ("GET", "crm/integrations/desk/portals"): INTEGRATION_ADMIN,
+    ("GET", "crm/integrations/desk/users"): INTEGRATION_ADMIN,
+    ("GET", "crm/integrations/desk/sync-log"): INTEGRATION_ADMIN,
+    ("GET", "crm/integrations/desk/related-lists"): INTEGRATION_ADMIN,
+    ("GET", "crm/integrations/desk/visibility"): INTEGRATION_ADMIN,
+    ("GET", "crm/integrations/desk/sync/{module}"): INTEGRATION_ADMIN,
+    ("GET", "crm/integrations/desk/sync/{module}/status"): INTEGRATION_ADMIN,
+    ("GET", "crm/desk/tickets/{ticket_id}"): EVERYONE_READS,
+    ("GET", "crm/desk/tickets/{ticket_id}/comments"): EVERYONE_READS,
+    ("GET", "crm/desk/tickets/{ticket_id}/threads"): EVERYONE_READS,
+    # I7: a CRM user without an active Desk account and a Light Agent may only comment.
+    ("PATCH", "crm/desk/tickets/{ticket_id}"): {"crm_only": DENIED, "light": DENIED},
+    ("DELETE", "crm/desk/tickets/{ticket_id}"): {
+        "crm_only": DENIED,
+        "light": DENIED,
+        "agent": OK,
+        "admin": OK,
+    },
+    # Desk: setup
     ("GET", "desk/me"): DESK_TEAM_READS,
     ("GET", "desk/portal"): DESK_TEAM_READS,
-    ("GET", "desk/departments"): DESK_TEAM_READS,
-    ("GET", "desk/tickets"): DESK_TEAM_READS,
-    ("GET", "desk/contacts"): DESK_TEAM_READS,
-    ("GET", "desk/tickets/{ticket_id}"): DESK_TEAM_READS,
-    ("GET", "desk/tickets/{ticket_id}/threads"): DESK_TEAM_READS,
-    ("GET", "desk/tickets/{ticket_id}/comments"): DESK_TEAM_READS,
-    ("POST", "desk/tickets/{ticket_id}/comments"): DESK_TEAM_READS,
-    ("POST", "desk/tickets/{ticket_id}/threads"): {
-        "crm_only": NO,
-        "light": DENIED,
-        "agent": OK,
-        "admin": OK,
-    },
-    ("PATCH", "desk/tickets/{ticket_id}"): {
-        "crm_only": NO,
-        "light": DENIED,
-        "agent": OK,
-        "admin": OK,
-    },
     ("PATCH", "desk/portal"): DESK_ADMIN_ONLY,
+    ("GET", "desk/departments"): DESK_TEAM_READS,
+    ("GET", "desk/departments/{department_id}"): DESK_TEAM_READS,
     ("POST", "desk/departments"): DESK_ADMIN_ONLY,
     ("PATCH", "desk/departments/{department_id}"): DESK_ADMIN_ONLY,
-    ("POST", "desk/agents"): DESK_ADMIN_ONLY,
-    ("POST", "desk/zsc-key"): DESK_ADMIN_ONLY,
-    ("POST", "desk/ticket-fields"): DESK_ADMIN_ONLY,
-    ("DELETE", "desk/integrations/crm"): {
+    ("DELETE", "desk/departments/{department_id}"): {
         "crm_only": NO,
         "light": DENIED,
         "agent": DENIED,
     },
+    ("GET", "desk/departments/{department_id}/sla"): DESK_TEAM_READS,
+    ("PUT", "desk/departments/{department_id}/sla"): DESK_ADMIN_ONLY,
+    ("GET", "desk/agents"): DESK_TEAM_READS,
+    ("GET", "desk/agents/{agent_id}"): DESK_TEAM_READS,
+    ("POST", "desk/agents"): DESK_ADMIN_ONLY,
+    ("PATCH", "desk/agents/{agent_id}"): DESK_ADMIN_ONLY,
+    ("DELETE", "desk/agents/{agent_id}"): DESK_ADMIN_ONLY,
+    ("POST", "desk/zsc-key"): DESK_ADMIN_ONLY,
+    ("GET", "desk/ticket-fields"): DESK_TEAM_READS,
+    ("POST", "desk/ticket-fields"): DESK_ADMIN_ONLY,
+    ("DELETE", "desk/ticket-fields/{field_id}"): DESK_ADMIN_ONLY,
+    ("GET", "desk/integrations/crm"): DESK_TEAM_READS,
+    ("DELETE", "desk/integrations/crm"): DESK_ADMIN_ONLY,
+    # Desk: customers and products
+    ("GET", "desk/contacts"): DESK_TEAM_READS,
+    ("GET", "desk/contacts/{contact_id}"): DESK_TEAM_READS,
+    ("POST", "desk/contacts"): DESK_AGENTS_WRITE,
+    ("PATCH", "desk/contacts/{contact_id}"): DESK_AGENTS_WRITE,
+    ("DELETE", "desk/contacts/{contact_id}"): DESK_AGENTS_WRITE,
+    ("GET", "desk/accounts"): DESK_TEAM_READS,
+    ("GET", "desk/accounts/{account_id}"): DESK_TEAM_READS,
+    ("POST", "desk/accounts"): DESK_AGENTS_WRITE,
+    ("PATCH", "desk/accounts/{account_id}"): DESK_AGENTS_WRITE,
+    ("DELETE", "desk/accounts/{account_id}"): DESK_AGENTS_WRITE,
+    ("GET", "desk/products"): DESK_TEAM_READS,
+    ("GET", "desk/products/{product_id}"): DESK_TEAM_READS,
+    ("POST", "desk/products"): DESK_ADMIN_ONLY,
+    ("PATCH", "desk/products/{product_id}"): DESK_ADMIN_ONLY,
+    ("DELETE", "desk/products/{product_id}"): DESK_ADMIN_ONLY,
+    # Desk: tickets and their conversation
+    ("GET", "desk/tickets"): DESK_TEAM_READS,
+    ("GET", "desk/tickets/export"): DESK_TEAM_READS,
+    ("POST", "desk/tickets"): DESK_AGENTS_WRITE,
+    ("GET", "desk/tickets/{ticket_id}"): DESK_TEAM_READS,
+    ("PATCH", "desk/tickets/{ticket_id}"): DESK_AGENTS_WRITE,
+    ("DELETE", "desk/tickets/{ticket_id}"): DESK_AGENTS_WRITE,
+    ("GET", "desk/tickets/{ticket_id}/history"): DESK_TEAM_READS,
+    ("GET", "desk/tickets/{ticket_id}/threads"): DESK_TEAM_READS,
+    ("POST", "desk/tickets/{ticket_id}/threads"): DESK_AGENTS_WRITE,
+    ("GET", "desk/tickets/{ticket_id}/comments"): DESK_TEAM_READS,
+    ("POST", "desk/tickets/{ticket_id}/comments"): DESK_TEAM_READS,
+    ("GET", "desk/tickets/{ticket_id}/attachments"): DESK_TEAM_READS,
 }
 # Bodies that pass validation, so the answer is about who asks, not what was sent.
 BODIES: dict[tuple[str, str], dict] = {
@@ -96,6 +160,9 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "crm/users"): {"email": "matrix@example.com", "profile": "Standard"},
     ("POST", "crm/{module}"): {"Last_Name": "Matrix"},
     ("PATCH", "crm/{module}/{record_id}"): {"Last_Name": "Matrix"},
+    ("PATCH", "crm/users/{user_id}"): {"state": "deactivated"},
+    ("PATCH", "crm/profiles/{profile_id}"): {"name": "Matrix profile"},
+    ("PATCH", "crm/modules/{module}/fields/{field}"): {"label": "Matrix name"},
     ("POST", "desk/tickets/{ticket_id}/comments"): {"content": "Matrix comment"},
     ("POST", "desk/tickets/{ticket_id}/threads"): {
         "action": "reply",
@@ -109,6 +176,13 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "desk/agents"): {"email": "matrix@example.com", "role": "agent"},
     ("POST", "desk/ticket-fields"): {"label": "Matrix", "type": "text"},
     ("POST", "desk/tickets"): {"subject": "Matrix ticket"},
+    ("POST", "desk/contacts"): {"last_name": "Matrix", "email": "matrix@example.com"},
+    ("PATCH", "desk/contacts/{contact_id}"): {"phone": "+1 555 0100"},
+    ("POST", "desk/accounts"): {"account_name": "Matrix"},
+    ("PATCH", "desk/accounts/{account_id}"): {"phone": "+1 555 0100"},
+    ("POST", "desk/products"): {"product_name": "Matrix"},
+    ("PATCH", "desk/products/{product_id}"): {"product_code": "MX-1"},
+    ("PATCH", "desk/agents/{agent_id}"): {"role": "agent"},
 }
 
 
@@ -141,6 +215,12 @@ def world(demo_world):
 
 
 def fill(path: str, objects: dict) -> str:
+    objects = dict(objects)
+    if "/sync/{module}" in path:  # only Accounts, Contacts and Products sync
+        objects["module"] = "Contacts"
+    if path.startswith("crm/Deals/"):
+        objects["record_id"] = objects["deal_id"]
+
     def value(match):
         return str(objects.get(match.group(1), 1))  # a parameter we do not know: some id
 
