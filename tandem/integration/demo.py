@@ -12,8 +12,16 @@ def load(people: dict) -> None:
     member = crm.membership(admin, None, "acme").member
     if queries.integration_of(member.org_id) is None:
         actions.do_connect(actor=member, mode="own_portal", portal="acme-support")
+    load_sync(people)
     load_tickets(people)
     load_signals(people)
+
+
+def load_sync(people: dict) -> None:
+    """Contacts and Accounts two-way, Products one-way into Support, all linked (issue 10)."""
+    from tandem.integration.sync import demo
+
+    demo.load(people)
 
 
 def load_tickets(people: dict) -> None:

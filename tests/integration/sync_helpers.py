@@ -7,7 +7,7 @@ from tandem.crm import queries as crm
 from tandem.desk import actions as desk_actions
 from tandem.desk import queries as desk
 from tandem.integration import queries
-from tandem.integration.models import SyncLink, SyncLogEntry
+from tandem.integration.models import SyncLink, SyncLogEntry, SyncModule
 from tandem.integration.sync import actions as sync_actions
 from tandem.integration.sync.drain import drain
 
@@ -17,11 +17,15 @@ ADMIN = "admin@acme.test"
 class World:
     """The demo's acme ↔ acme-support, driven as its admin on both sides."""
 
-    def __init__(self, person, member):
+    def __init__(self, person, member, *, fresh: bool = True):
         self.admin = person(ADMIN)
         self.member = member(ADMIN)
         self.org = self.member.org
         self.portal = desk.portal_by_slug("acme-support")
+        if fresh:  # the demo syncs everything; most tests start from "not enabled yet"
+            SyncModule.objects.filter(integration=self.link).delete()
+            SyncLink.objects.filter(integration=self.link).delete()
+            SyncLogEntry.objects.filter(integration=self.link).delete()
 
     @property
     def link(self):

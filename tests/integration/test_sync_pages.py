@@ -31,7 +31,7 @@ def browser(person):
     return make
 
 
-def test_the_integration_page_offers_configure_now_per_module(browser):
+def test_the_integration_page_offers_configure_now_per_module(browser, world):
     page = browser().get(BASE).content.decode()
     assert page.count("Configure now") == 3
     assert f"{BASE}sync/Contacts/" in page
@@ -56,7 +56,7 @@ def test_preview_writes_nothing_and_done_enables(browser, world):
     assert 'data-initial="done"' in page
 
 
-def test_an_incompatible_pair_or_bad_department_is_a_message_not_a_crash(browser):
+def test_an_incompatible_pair_or_bad_department_is_a_message_not_a_crash(browser, world):
     client = browser()
     r = client.post(f"{BASE}sync/Contacts/", {"op": "done", "map-phone": "Email"}, follow=True)
     assert r.status_code == 200 and "Email → phone" in r.content.decode()
@@ -111,7 +111,7 @@ def test_an_unknown_module_is_a_404(browser):
         ("de", ["Synchronisierung", "Jetzt konfigurieren"]),
     ],
 )
-def test_the_sync_section_speaks_spanish_and_german(browser, language, words):
+def test_the_sync_section_speaks_spanish_and_german(browser, world, language, words):
     page = browser(language=language).get(BASE).content.decode()
     for word in words:
         assert word in page, word

@@ -187,7 +187,8 @@ def do_retry(*, actor, entry_id) -> list[SyncLogEntry]:
     if found.outcome not in ("skipped", "failed"):
         raise Problem(409, _("Only skipped or failed records can be retried."))
     with transaction.atomic():
-        sm = SyncModule.objects.select_for_update().filter(integration=link, module=found.module)
+        sm = SyncModule.objects.select_for_update(of=("self",))
+        sm = sm.filter(integration=link, module=found.module)
         sm = sm.select_related("enabled_by").first()
         ctx = engine.context(link, sm) if sm is not None else None
         if ctx is None:

@@ -47,7 +47,7 @@ def step(integration_id: int, module: str):
     nothing waits, BUSY if another worker holds the module."""
     with transaction.atomic():
         sm = (
-            SyncModule.objects.select_for_update(skip_locked=True)
+            SyncModule.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(integration_id=integration_id, module=module, state=SyncModule.State.ACTIVE)
             .select_related("enabled_by")
             .first()
