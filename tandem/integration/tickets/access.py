@@ -113,10 +113,21 @@ class Reader:
 
 def reader(member) -> Reader:
     """The CRM person as a reader of the linked portal's tickets; 404 while the integration
-    is off (deactivated, deleted from Desk, never set up): nothing of Desk shows then."""
+    is off (deactivated, deleted from Desk, never set up): nothing of Desk shows then.
+    Read once per request: the navigation, the panel hook and the panel all ask."""
+    cached = getattr(member, "_desk_reader", None)
+    if cached is None:
+        cached = _read(member)
+        member._desk_reader = cached
+    if cached is False:
+        raise Problem(404, _("The Desk integration is not active."))
+    return cached
+
+
+def _read(member) -> Reader | bool:
     link = integration.active_integration(member.org_id)
     if link is None or link.portal_id is None:
-        raise Problem(404, _("The Desk integration is not active."))
+        return False
     agent = desk.agent_of_user(link.portal_id, member.user)
     if agent is not None and not agent.is_active:
         agent = None
@@ -137,5 +148,7 @@ def record_reader(member, module_name: str, record_id):
 
 def record_panel_applies(member, module) -> bool:
     """The Desk panel shows on this module's record pages: integration on, module chosen."""
-    link = integration.active_integration(member.org_id)
-    return link is not None and module.api_name in settings_of(link).modules
+    try:
+        return module.api_name in reader(member).settings.modules
+    except Problem:
+        return False

@@ -17,11 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.crm import actions as crm_actions
 from tandem.crm import hooks as crm_hooks
 from tandem.crm import queries as crm
-from tandem.desk import queries as desk
 from tandem.identity.decorators import tenant_view
 from tandem.integration import queries as integration
 from tandem.integration.tickets import setup
-from tandem.integration.tickets.access import eligible_modules, settings_of
+from tandem.integration.tickets.access import eligible_modules, reader, settings_of
 from tandem.web.errors import Problem
 
 log = logging.getLogger("tandem.integration")
@@ -31,14 +30,10 @@ TAB = "desk"
 def _desk_agent(request, member):
     """The person's active Agent in the linked portal, or None; once per request (the
     navigation asks on every CRM page)."""
-    cache = getattr(request, "_desk_tab_agent", None)
-    if cache is not None and cache[0] == member.org_id:
-        return cache[1]
-    link = integration.active_integration(member.org_id)
-    agent = desk.agent_of_user(link.portal_id, member.user) if link and link.portal_id else None
-    agent = agent if agent is not None and agent.is_active else None
-    request._desk_tab_agent = (member.org_id, agent, link)
-    return agent
+    try:
+        return reader(member).agent
+    except Problem:
+        return None
 
 
 def tab_visible(request, member) -> bool:

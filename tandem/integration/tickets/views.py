@@ -89,9 +89,12 @@ FILTERS = [
 def render_panel(request, member, module, record) -> str:
     """The record panel hook: "" (no panel) while the integration is off or the module shows
     no Desk list; else the panel, its list in the All view."""
+    # The CRM drew the record for this person (they may view it) and asked `applies` first.
     try:
-        found, module, record = record_reader(member, module.api_name, record.pk)
+        found = reader(member)
     except Problem:
+        return ""
+    if module.api_name not in found.settings.modules:
         return ""
     context = panel_context(request, found, module, record)
     return render_to_string("integration/tickets/panel.html", context, request=request)
