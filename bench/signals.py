@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import re
 import subprocess
 import sys
@@ -168,7 +169,10 @@ def signals_bench(rec, *, quick: bool, console) -> None:
         time.sleep(1.0)  # the stream is open, as a page that has loaded
         samples, missed = [], 0
         count, warmup = (40, 3) if quick else (200, 5)
+        pause = random.Random(12)
         for i in range(-warmup, count):
+            # Events come at any moment of the stream's poll, not just after a frame.
+            time.sleep(pause.random())
             _outcome, ticket = mailin.file_message(portal, _raw(i % CUSTOMERS, f"Latency {i}"))
             committed = time.perf_counter()  # file_message returned: its transaction committed
             if _wait(lambda n=ticket.number: n in stream.numbers, 10):
@@ -213,7 +217,14 @@ def signals_bench(rec, *, quick: bool, console) -> None:
         total = Signal.objects.filter(org=org, source="desk").count()
         receipts = SignalReceipt.objects.filter(integration=link)
         distinct = receipts.values("event_id", "kind", "user").distinct().count()
-        rec.value("burst emails filed", burst, "", note=f"in {filed:.1f} s")
+        rec.value(
+            "burst: time to file the emails",
+            filed,
+            "s",
+            target="≤ 60 s",
+            ok=filed <= 60,
+            note=f"{burst} emails, one at a time (mail-in in this process)",
+        )
         rec.value(
             "burst signals created",
             total - before,

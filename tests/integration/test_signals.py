@@ -394,3 +394,18 @@ def test_a_drain_costs_a_bounded_number_of_queries_per_event(
         email_in(world.portal, f"Question {i}")  # no on_commit: nothing drained yet
     with django_assert_max_num_queries(10 * 30):  # ~28 an event, whatever the batch
         assert engine.drain(world.link.pk) == 30
+
+
+def test_a_burst_enqueues_one_drain_while_one_waits(world, settings):  # noqa: F811
+    from django_tasks_db.models import DBTaskResult
+
+    from tandem.integration.signals import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    waiting = DBTaskResult.objects.filter(task_path=tasks.drain_signals.module_path, status="READY")
+    for _ in range(5):
+        tasks.desk_changed(world.portal.id, 0)
+    assert waiting.count() == 1
+    waiting.update(status="RUNNING")  # a worker took it: it may have read the log already
+    tasks.desk_changed(world.portal.id, 0)
+    assert waiting.count() == 1  # so a new one waits
