@@ -44,6 +44,17 @@ class WebTab:
     url: Callable[[str], str]  # (org slug) -> URL
     # (request, member) -> whether this person sees the tab (e.g. only with a Desk account).
     visible: Callable[[Any, Any], bool] = lambda request, member: True
+    # (org id) -> whether the org has the tab at all right now (e.g. while an integration is
+    # on): `GET modules` lists it only then; its module row stays, so it comes back as it was.
+    available: Callable[[int], bool] = lambda org_id: True
+
+
+def web_tab_available(module) -> bool:
+    """A module row is listed unless it is a web tab whose provider says it is off."""
+    if module.has_records:
+        return True
+    tab = web_tabs.get(module.web_tab)
+    return tab is None or tab.available(module.org_id)
 
 
 @dataclass(frozen=True)

@@ -130,13 +130,15 @@ def test_standard_user_cannot_customize(sales_api):
 def test_custom_modules_and_web_tabs_can_be_deleted_standard_ones_not(admin_api, acme):
     admin_api.post("/api/crm/v1/modules", {"singular_label": "Pet", "plural_label": "Pets"})
     admin_api.post("/api/crm/v1/Pets", {"Pet_Name": "Rex"})
-    Module.objects.create(
+    Module.objects.get_or_create(  # the demo's integration has added it already
         org=acme,
         api_name="Desk",
-        singular_label="Desk",
-        plural_label="Desk",
-        kind="web_tab",
-        web_tab="desk",
+        defaults={
+            "singular_label": "Desk",
+            "plural_label": "Desk",
+            "kind": "web_tab",
+            "web_tab": "desk",
+        },
     )
     kinds = {m["api_name"]: m["kind"] for m in admin_api.get("/api/crm/v1/modules").json()["data"]}
     assert kinds["Desk"] == "web_tab"

@@ -172,6 +172,12 @@ def test_after_deactivation_panels_and_tab_are_gone(browser, crm_api, contact_wi
     assert "/crm/acme/desk-tab/" not in page(client, "/crm/acme/")
     assert client.get(f"/crm/acme/desk-tickets/{tickets[0].id}/").status_code == 404
     assert client.get("/crm/acme/desk-tab/").status_code == 404
+    modules = crm_api().get(f"{CRM}/modules").json()["data"]
+    assert "Desk" not in [m["api_name"] for m in modules]  # back once set up again
+    setup = {"mode": "own_portal", "portal": "acme-support"}
+    crm_api().post("/api/crm/v1/integrations/desk", setup)
+    modules = crm_api().get(f"{CRM}/modules").json()["data"]
+    assert "Desk" in [m["api_name"] for m in modules]
 
 
 @pytest.mark.parametrize(("language", "word"), [("es", "Nuevo ticket"), ("de", "Neues Ticket")])

@@ -3,7 +3,7 @@
 from ninja import Router
 from ninja.responses import Status
 
-from tandem.crm import actions, queries
+from tandem.crm import actions, hooks, queries
 from tandem.crm.api.helpers import context
 from tandem.crm.schemas import (
     FieldIn,
@@ -20,7 +20,8 @@ router = Router(tags=["Modules"])
 
 @router.get("/modules", response=ModuleList, summary="Modules and their fields")
 def list_modules(request):
-    return {"data": queries.modules_of(request.member.org, with_fields=True)}
+    modules = queries.modules_of(request.member.org, with_fields=True)
+    return {"data": [m for m in modules if hooks.web_tab_available(m)]}
 
 
 @router.get("/modules/{module}", response=ModuleOut)

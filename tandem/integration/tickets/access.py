@@ -125,13 +125,26 @@ def reader(member) -> Reader:
 
 
 def _read(member) -> Reader | bool:
-    link = integration.active_integration(member.org_id)
-    if link is None or link.portal_id is None:
+    # The settings with their link in one query (every record page asks); the first time,
+    # the link alone and the settings made.
+    on = [DeskIntegration.State.ACTIVE, DeskIntegration.State.NEEDS_ATTENTION]
+    settings = (
+        TicketSettings.objects.select_related("integration__portal", "integration__authorized_by")
+        .filter(integration__org_id=member.org_id, integration__state__in=on)
+        .first()
+    )
+    link = settings.integration if settings is not None else None
+    if link is None:
+        link = integration.active_integration(member.org_id)
+        if link is None:
+            return False
+        settings = settings_of(link)
+    if link.portal_id is None:
         return False
     agent = desk.agent_of_user(link.portal_id, member.user)
     if agent is not None and not agent.is_active:
         agent = None
-    return Reader(member=member, link=link, settings=settings_of(link), agent=agent)
+    return Reader(member=member, link=link, settings=settings, agent=agent)
 
 
 def record_reader(member, module_name: str, record_id):

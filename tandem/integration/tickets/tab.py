@@ -47,6 +47,7 @@ def register() -> None:
             label="Desk",  # a product name; the module stores it as its label
             url=lambda slug: reverse("integration:tickets_tab", args=[slug]),
             visible=tab_visible,
+            available=lambda org_id: integration.active_integration(org_id) is not None,
         )
     )
 
