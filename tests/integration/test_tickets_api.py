@@ -194,3 +194,18 @@ def test_the_endpoints_are_in_the_openapi_document(crm_api):
         "/api/crm/v1/integrations/desk/visibility",
     ):
         assert path in paths, path
+
+
+def test_after_switching_portals_the_old_portals_tickets_no_longer_show(
+    crm_api, contact_with_tickets, record
+):
+    contact, tickets = contact_with_tickets
+    admin = crm_api()
+    deal = record("Deals", {"Deal_Name": "Old portal deal"})
+    admin.post(f"{CRM}/Deals/{deal.id}/tickets/link", {"ticket_ids": [tickets[0].id]})
+    assert admin.delete(INTEGRATION).status_code == 204
+    r = admin.post(INTEGRATION, {"mode": "new_portal", "portal_name": "Fresh Start"})
+    assert r.status_code == 201, r.content
+    assert numbers(admin.get(f"{CRM}/Contacts/{contact.id}/tickets")) == []
+    assert numbers(admin.get(f"{CRM}/Deals/{deal.id}/tickets")) == []
+    problem(admin.get(f"{CRM}/desk/tickets/{tickets[0].id}"), 404)
