@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tandem.crm import queries as crm
 from tandem.desk import queries as desk
+from tandem.integration.models import TicketSettings
 from tandem.integration.sync.links import crm_ids_for
 
 # Modules besides Leads whose records are matched by the customer's email: the org's custom
@@ -27,8 +28,6 @@ class Recipient:
 def ticket_visibility(link) -> str:
     """The integration's ticket visibility for CRM users (tickets in CRM records, issue 11):
     "all_departments" or "own_departments". The one place signals ask it."""
-    from tandem.integration.models import TicketSettings
-
     found = (
         TicketSettings.objects.filter(integration=link).values_list("visibility", flat=True).first()
     )
@@ -55,7 +54,7 @@ class Audience:
             for field in module._fields
             if field.type == "email"
         ]
-        self.own_departments = ticket_visibility(link) == "own_departments"
+        self.own_departments = ticket_visibility(link) == TicketSettings.Visibility.OWN_DEPARTMENTS
         self._agents = None
 
     def _may_see_department(self, user_id: int, department_id: int) -> bool:
