@@ -152,3 +152,16 @@ def test_seeded_sample_data_is_logged_as_written_by_the_admin_who_seeded_it(admi
     samples = [r for r in rows if r.fields == ("sample",)]
     assert samples and {r.actor for r in samples} == {admin.user_id}
     assert {r.entity for r in samples} == {"account", "contact", "ticket"}
+
+
+def test_one_transaction_writing_to_two_portals_tells_of_each_once(
+    admin, portal, other_portal, person, heard, django_capture_on_commit_callbacks
+):
+    owner = person("owner@other.test")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _contact(admin, portal, "Here")
+        actions.do_save_contact(actor=owner, portal=other_portal, data={"last_name": "There"})
+        _contact(admin, portal, "Here again")
+    assert sorted(heard) == sorted(
+        [(portal.id, _cursor(portal)), (other_portal.id, _cursor(other_portal))]
+    )
