@@ -49,7 +49,7 @@ def test_the_record_page_with_the_panel_is_a_pinned_number_of_queries(
     contact, _ = contact_with_tickets
     client = browser("agent@acme.test")
     page(client, f"/crm/acme/m/Contacts/{contact.id}/")
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(26):
         page(client, f"/crm/acme/m/Contacts/{contact.id}/")
 
 
