@@ -1,14 +1,16 @@
 """The last guard on text length: every CharField's max_length, and the limits a domain sets on
 its TextFields (limit_text), are checked before any save. SQLite would store 10,000 characters
 in a column of 80 and PostgreSQL would refuse them with a 500; with this guard both refuse with
-a ValidationError naming the field (a 400 in the API and the UI). Forms and API schemas check
-the same limits first, with their own messages; this catches any path that forgot."""
+a Problem naming the field — the refusal every layer already shows: a 400 problem in the API, a
+message on the page in the UI. Forms and API schemas check the same limits first, with their
+own messages; this catches any path that forgot."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
+
+from tandem.web.errors import Problem
 
 _TEXT_LIMITS: dict[tuple[str, str], int] = {}
 
@@ -37,7 +39,7 @@ def check_lengths(sender, instance, raw: bool = False, update_fields=None, **kwa
             message = gettext("Use at most %(n)d characters (this text has %(count)d).")
             errors[field.name] = [message % {"n": limit, "count": len(value)}]
     if errors:
-        raise ValidationError(errors)
+        raise Problem.invalid(errors)
 
 
 def install() -> None:

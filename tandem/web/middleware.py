@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from tandem.web.api import problem_response
 from tandem.web.badinput import bad_text
+from tandem.web.errors import Problem
 
 
 class ApiProblemMiddleware:
@@ -56,10 +57,14 @@ class RefuseNulMiddleware:
         return _bad_request(request, f"{field}: {message}")
 
     def process_exception(self, request, exception):
-        # The last guard (web.limits) refuses text longer than its column on every database;
-        # a form that forgot a max_length gets a 400 naming the field, not a 500.
-        if isinstance(exception, DjangoValidationError) and not request.path.startswith("/api/"):
+        # Invalid input that no view caught — the last guard (web.limits) refusing text longer
+        # than its column, a model's own validation — is a 400 naming the field, not a 500.
+        if request.path.startswith("/api/"):
+            return None  # the API answers problem+json itself
+        if isinstance(exception, DjangoValidationError):
             return _bad_request(request, " ".join(exception.messages))
+        if isinstance(exception, Problem) and exception.status == 400:
+            return _bad_request(request, exception.text())
         return None
 
 

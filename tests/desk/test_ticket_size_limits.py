@@ -3,11 +3,11 @@ point 7): the API refuses more with a 400 naming the field, the last guard refus
 other path, and list rows carry a preview, not the description."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from tandem.desk import actions
 from tandem.desk.limits import COMMENT_MAX, DESCRIPTION_MAX, THREAD_MAX
 from tandem.desk.models import Comment, Ticket
+from tandem.web.errors import Problem
 
 from .conftest import problem
 
@@ -33,9 +33,19 @@ def test_a_reply_and_a_comment_over_their_limits_are_400s(desk, ticket):
 
 
 def test_the_limits_hold_on_paths_without_a_schema(admin, ticket):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Problem) as refused:
         actions.do_add_comment(actor=admin, ticket=ticket, content="z" * (COMMENT_MAX + 1))
-    assert "content" in refused.value.message_dict
+    assert refused.value.status == 400 and list(refused.value.errors) == ["content"]
+
+
+def test_a_comment_over_the_limit_from_the_page_is_a_message_not_a_crash(browser_as, ticket):
+    r = browser_as("agent").post(
+        f"/desk/acme-support/tickets/{ticket.id}/comment/",
+        {"content": "z" * (COMMENT_MAX + 1)},
+        follow=True,
+    )
+    assert r.status_code == 200 and "32000" in r.content.decode()
+    assert not Comment.objects.filter(ticket=ticket).exists()
 
 
 def test_list_rows_carry_a_preview_not_the_description(desk, make_ticket):

@@ -140,13 +140,13 @@ def test_a_name_at_its_limit_is_accepted(desk):
 
 
 def test_the_last_guard_refuses_text_longer_than_its_column_on_any_database(demo_data):
-    from django.core.exceptions import ValidationError
+    from tandem.web.errors import Problem
 
     department = Department.objects.first()
     department.name = "x" * 81
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Problem) as refused:
         department.save()
-    assert "name" in refused.value.message_dict
+    assert refused.value.status == 400 and list(refused.value.errors) == ["name"]
 
 
 def test_openapi_declares_max_lengths(desk, crm):
