@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tandem.desk.actions._base import actor_id, bump, changes_appended, me, require_admin
 from tandem.desk.models import Account, Change, Contact, Product
+from tandem.web import bulk
 from tandem.web.errors import Problem
 
 MODELS = {"contact": Contact, "account": Account, "product": Product}
@@ -66,6 +67,20 @@ def _clean(model, entity: str, data: dict, accounts: set[int]) -> tuple[dict, st
     return clean, ""
 
 
+def _insert(model, entity: str, portal_id: int, fresh: list, now) -> list[int]:
+    """New rows (cleaned dicts) with every synced column, unset ones empty; their ids."""
+    columns = list(FIELDS[entity]) + (["account_id"] if entity == "contact" else [])
+    empty = {name: None if name in ("unit_price", "account_id") else "" for name in columns}
+    ids = bulk.reserve_ids(model, len(fresh))
+    bulk.insert(
+        model,
+        ["id", "portal_id", "created_at", "updated_at", *columns],
+        [(pk, portal_id, now, now, *(clean.get(n, empty[n]) for n in columns))
+         for pk, (_index, clean, _names) in zip(ids, fresh, strict=True)],
+    )  # fmt: skip
+    return ids
+
+
 @transaction.atomic
 def do_bulk_save_customers(
     *,
@@ -102,18 +117,15 @@ def do_bulk_save_customers(
         if error:
             result.errors[("create", index)] = error
             continue
-        obj = model(portal=portal, created_at=now, updated_at=now, **clean)
-        fresh.append((index, obj, sorted(clean)))
-    model.objects.bulk_create([obj for _i, obj, _f in fresh], batch_size=500)
-    for index, obj, _f in fresh:
-        result.created[index] = obj.pk
+        fresh.append((index, clean, sorted(clean)))
+    ids = _insert(model, entity, portal.id, fresh, now)
+    for (index, _data, _names), pk in zip(fresh, ids, strict=True):
+        result.created[index] = pk
     if entity == "product" and department_id and fresh:
         through = Product.departments.through
-        through.objects.bulk_create(
-            [through(product_id=obj.pk, department_id=department_id) for _i, obj, _f in fresh],
-            batch_size=500,
-        )
-    changed_objs, changed_fields, log = [], set(), []
+        bulk.insert(through, ["product_id", "department_id"], [(pk, department_id) for pk in ids])
+    by_fields: dict[tuple, list] = {}
+    log = [(pk, "create", names) for pk, (_i, _c, names) in zip(ids, fresh, strict=True)]
     existing = model.objects.filter(portal=portal, pk__in=list(updates)).in_bulk()
     for pk, data in updates.items():
         obj = existing.get(pk)
@@ -123,30 +135,24 @@ def do_bulk_save_customers(
         if error:
             result.errors[("update", pk)] = error
             continue
-        names = [name for name, value in clean.items() if getattr(obj, name) != value]
+        names = tuple(sorted(n for n, value in clean.items() if getattr(obj, n) != value))
         if not names:
             continue
-        for name in names:
-            setattr(obj, name, clean[name])
-        obj.updated_at = now
-        changed_objs.append(obj)
-        changed_fields.update(names)
-        log.append((obj.pk, "update", sorted(names)))
-    if changed_objs:
-        model.objects.bulk_update(changed_objs, [*sorted(changed_fields), "updated_at"], 500)
-        result.updated = [obj.pk for obj in changed_objs]
-    log = [(obj.pk, "create", names) for _i, obj, names in fresh] + log
+        by_fields.setdefault(names, []).append((*(clean[n] for n in names), now, pk))
+        result.updated.append(pk)
+        log.append((pk, "update", list(names)))
+    for names, rows in by_fields.items():
+        bulk.update(model, [*names, "updated_at"], rows)
     if log:
         last = bump(portal.id, "last_change_seq", len(log))
         who = actor_id(agent)
-        Change.objects.bulk_create(
-            [
-                Change(portal_id=portal.id, seq=last - len(log) + 1 + i, entity=entity,
-                       entity_id=pk, op=op, fields=names, origin=origin[:40], actor_id=who,
-                       created_at=now)
-                for i, (pk, op, names) in enumerate(log)
-            ],
-            batch_size=500,
+        first = last - len(log) + 1
+        bulk.insert(
+            Change,
+            ["portal_id", "seq", "entity", "entity_id", "op", "fields", "origin", "actor_id",
+             "created_at"],
+            [(portal.id, first + i, entity, pk, op, names, origin[:40], who, now)
+             for i, (pk, op, names) in enumerate(log)],
         )  # fmt: skip
         changes_appended(portal.id)
     return result

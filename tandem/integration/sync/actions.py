@@ -205,6 +205,8 @@ def do_retry(*, actor, entry_id) -> list[SyncLogEntry]:
         if not ctx.log:
             ctx.log.append(entry(ctx, "skipped", "gone", crm_id=found.crm_id,
                                  desk_id=found.desk_id))  # fmt: skip
+        before = SyncLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
         drain._finish(ctx)
         SyncLogEntry.objects.filter(pk=found.pk).update(retried_at=ctx.sm.last_synced_at)
-    return ctx.log
+        mine = SyncLogEntry.objects.filter(integration=link, module=found.module, id__gt=before)
+        return list(mine.order_by("id"))

@@ -15,6 +15,7 @@ from tandem.desk import queries as desk
 from tandem.integration.models import DeskIntegration, SyncLink, SyncLogEntry, SyncModule
 from tandem.integration.sync import engine
 from tandem.integration.sync.spec import ORDER, SYNC_ORIGIN
+from tandem.web import bulk
 
 LIVE_BATCH = 200  # change-log rows per transaction: short, so live edits never wait long
 INITIAL_BATCH = 2000  # records per transaction of the initial sync
@@ -139,8 +140,20 @@ def _progress(sm: SyncModule, count: int) -> None:
     sm.initial_done = min(sm.initial_total, sm.initial_done + count)
 
 
+LOG_COLUMNS = ["integration_id", "at", "module", "crm_id", "desk_id", "outcome", "reason_code",
+               "reason_args", "field", "kept", "lost", "search"]  # fmt: skip
+
+
+def save_log(entries: list) -> None:
+    now = timezone.now()
+    bulk.insert(SyncLogEntry, LOG_COLUMNS, [
+        (e.integration_id, now, e.module, e.crm_id, e.desk_id, e.outcome, e.reason_code,
+         e.reason_args, e.field, e.kept, e.lost, e.search) for e in entries
+    ])  # fmt: skip
+
+
 def _finish(ctx: engine.Context) -> None:
-    SyncLogEntry.objects.bulk_create(ctx.log, batch_size=500)
+    save_log(ctx.log)
     sm = ctx.sm
     for name, count in ctx.counts.items():
         if hasattr(sm, name):

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tandem.crm import actions as crm_actions
@@ -19,6 +19,7 @@ from tandem.desk import queries as desk
 from tandem.integration.models import DeskIntegration, SyncLink, SyncModule
 from tandem.integration.sync import spec as specs
 from tandem.integration.sync.log import entry
+from tandem.web import bulk
 from tandem.web.errors import Problem
 
 ORIGIN = specs.SYNC_ORIGIN
@@ -243,16 +244,39 @@ def _unique_both_ways(ctx: Context, side: str, to_link: list) -> list:
 # ---- the two batch entry points --------------------------------------------------------------
 
 
+# PostgreSQL: a batch locks the rows it may write before it reads them for the merge (so it never
+# writes over an edit committed after its read), and it locks them all before its first write
+# takes a change-log counter, then both counters in one order. A user's edit locks its row and
+# then its tenant's counter: a batch holding a counter while it waits for that row deadlocks with
+# the edit (and one of the two fails). SQLite: the writer holds the whole database already.
+def _locking() -> bool:
+    return connection.features.has_select_for_update
+
+
+def _lock_counters(ctx: Context) -> None:
+    if _locking():
+        crm.lock_change_log(ctx.link.org_id)
+        desk.lock_change_log(ctx.link.portal_id)
+
+
 def sync_crm_records(ctx: Context, records: list[dict]) -> None:
     """CRM records that were created or changed: link, create in Desk, or merge."""
     if not records:
         return
     links = ctx.links("crm", [r["id"] for r in records])
+    if _locking():
+        records = crm.records_by_ids(ctx.module, [r["id"] for r in records], lock=True)
+        partners = [link.desk_id for link in links.values() if not link.gone]
+        desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, partners, lock=True)
     linked = [(r, links[r["id"]]) for r in records if r["id"] in links]
     fresh = [r for r in records if r["id"] not in links]
     to_link, to_create = _pair_up(
         ctx, "crm", fresh, lambda r: crm_values(ctx, r), _desk_candidates, "desk"
     )
+    if _locking():
+        found = [d for _r, d, _l in to_link]
+        desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, found, lock=True)
+    _lock_counters(ctx)
     _create_in_desk(ctx, to_create)
     desk_ids = [link.desk_id for _r, link in linked if not link.gone] + [d for _r, d, _l in to_link]
     rows = {row["id"]: row for row in desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity,
@@ -268,6 +292,11 @@ def sync_desk_rows(ctx: Context, rows: list[dict]) -> None:
     if not rows:
         return
     links = ctx.links("desk", [row["id"] for row in rows])
+    if _locking():
+        ids = [row["id"] for row in rows]
+        rows = desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, ids, lock=True)
+        partners = [link.crm_id for link in links.values() if not link.gone]
+        crm.records_by_ids(ctx.module, partners, lock=True)
     linked = [(row, links[row["id"]]) for row in rows if row["id"] in links]
     fresh = [row for row in rows if row["id"] not in links] if ctx.two_way else []
     crm_account_of, _ = _account_maps(ctx, [], fresh)
@@ -279,6 +308,9 @@ def sync_desk_rows(ctx: Context, rows: list[dict]) -> None:
         _crm_candidates,
         "crm",
     )
+    if _locking():
+        crm.records_by_ids(ctx.module, [c for _r, c, _l in to_link], lock=True)
+    _lock_counters(ctx)
     _create_in_crm(ctx, to_create)
     crm_ids = [link.crm_id for _row, link in linked if not link.gone] + [c for _r, c, _l in to_link]
     records = {r["id"]: r for r in crm.records_by_ids(ctx.module, crm_ids)}
@@ -327,7 +359,7 @@ def _create_in_desk(ctx: Context, records: list[dict]) -> None:
         ctx.log.append(entry(ctx, "created", "created_in_desk", crm_id=record["id"],
                              desk_id=desk_id, search=" ".join(vals.values())))  # fmt: skip
         ctx.counts["created_in_desk"] += 1
-    SyncLink.objects.bulk_create(new_links, batch_size=500)
+    save_links(new_links)
 
 
 def _create_in_crm(ctx: Context, rows: list[dict]) -> None:
@@ -355,7 +387,16 @@ def _create_in_crm(ctx: Context, rows: list[dict]) -> None:
             ctx.log.append(entry(ctx, "created", "created_in_crm", crm_id=answer["id"],
                                  desk_id=row["id"], search=" ".join(vals.values())))  # fmt: skip
             ctx.counts["created_in_crm"] += 1
-    SyncLink.objects.bulk_create(new_links, batch_size=500)
+    save_links(new_links)
+
+
+LINK_COLUMNS = ["integration_id", "module", "crm_id", "desk_id", "shadow", "linked_at", "gone"]
+
+
+def save_links(links: list[SyncLink]) -> None:
+    now = timezone.now()
+    rows = [(k.integration_id, k.module, k.crm_id, k.desk_id, k.shadow, now, "") for k in links]
+    bulk.insert(SyncLink, LINK_COLUMNS, rows)
 
 
 def _new_link(ctx: Context, crm_id: int, desk_id: int, shadow: dict) -> SyncLink:
@@ -456,6 +497,5 @@ def _save_links(ctx: Context, plans, failed_desk: set, failed_crm: set) -> None:
                                  desk_id=row["id"], field=api, kept=kept, lost=lost,
                                  search=search, winner=winner))  # fmt: skip
             ctx.counts["conflicts"] += 1
-    SyncLink.objects.bulk_create(new_links, batch_size=500)
-    if changed:
-        SyncLink.objects.bulk_update(changed, ["shadow"], batch_size=500)
+    save_links(new_links)
+    bulk.update(SyncLink, ["shadow"], [(link.shadow, link.pk) for link in changed])
