@@ -29,6 +29,7 @@ from tandem.crm.queries.signals import (
 from tandem.crm.queries.sync import (
     count_records,
     last_change_sequence,
+    lock_change_log,
     module_named,
     record_ids_by_value,
     record_object,

@@ -26,12 +26,19 @@ def _rows(qs) -> list[dict]:
     ]
 
 
-def records_by_ids(module: Module, ids: Iterable[int]) -> list[dict]:
-    """`{"id", "data", "owner_id", "modified_at"}` of the module's records among `ids`."""
+def records_by_ids(module: Module, ids: Iterable[int], *, lock: bool = False) -> list[dict]:
+    """`{"id", "data", "owner_id", "modified_at"}` of the module's records among `ids`; with
+    `lock`, locked (FOR UPDATE, in id order) until the caller's transaction ends."""
     wanted = list(ids)
     if not wanted:
         return []
-    return _rows(Record.objects.filter(module=module, pk__in=wanted))
+    found = Record.objects.filter(module=module, pk__in=wanted)
+    return _rows(found.select_for_update().order_by("pk") if lock else found)
+
+
+def lock_change_log(org_id: int) -> None:
+    """Hold the org's change-log counter until the caller's transaction ends."""
+    list(Org.objects.select_for_update().filter(pk=org_id).values_list("pk", flat=True))
 
 
 def records_after(module: Module, after_id: int, limit: int) -> list[dict]:

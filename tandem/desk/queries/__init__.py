@@ -34,6 +34,7 @@ from tandem.desk.queries.sync import (
     customers_after,
     customers_by_ids,
     last_change_sequence,
+    lock_change_log,
 )
 from tandem.desk.queries.tenancy import (
     admin_portals,

@@ -31,12 +31,21 @@ def _rows(entity: str, qs) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in qs.values_list(*names)]
 
 
-def customers_by_ids(portal_id: int, entity: str, ids: Iterable[int]) -> list[dict]:
-    """Plain rows (`id`, `updated_at` and the synced fields) of `entity` among `ids`."""
+def customers_by_ids(
+    portal_id: int, entity: str, ids: Iterable[int], *, lock: bool = False
+) -> list[dict]:
+    """Plain rows (`id`, `updated_at` and the synced fields) of `entity` among `ids`; with
+    `lock`, locked (FOR UPDATE, in id order) until the caller's transaction ends."""
     wanted = list(ids)
     if not wanted:
         return []
-    return _rows(entity, ENTITIES[entity].objects.filter(portal_id=portal_id, pk__in=wanted))
+    found = ENTITIES[entity].objects.filter(portal_id=portal_id, pk__in=wanted)
+    return _rows(entity, found.select_for_update().order_by("pk") if lock else found)
+
+
+def lock_change_log(portal_id: int) -> None:
+    """Hold the portal's change-log counter until the caller's transaction ends."""
+    list(Portal.objects.select_for_update().filter(pk=portal_id).values_list("pk", flat=True))
 
 
 def customers_after(portal_id: int, entity: str, after_id: int, limit: int) -> list[dict]:
