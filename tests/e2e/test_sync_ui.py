@@ -128,6 +128,7 @@ def test_find_a_skipped_look_alike_fix_it_in_desk_and_retry(sign_in, fresh):
     filters.locator("select[name=outcome]").select_option("skipped")
     filters.locator("input[name=q]").fill("pat.twin")
     filters.locator("button").click()
+    page.wait_for_url(re.compile(r"outcome=skipped"))
     row = page.locator("#sync-log tr[data-outcome=skipped]", has_text=f"CRM #{crm_id}")
     expect(row).to_contain_text("Several records match pat.twin@example.com")
     expect(page.locator("#sync-log tr[data-outcome]:not([data-outcome=skipped])")).to_have_count(0)
@@ -149,6 +150,7 @@ def test_find_a_skipped_look_alike_fix_it_in_desk_and_retry(sign_in, fresh):
     assert link.desk_id == keep
     page.locator("#sync-log-filter select[name=outcome]").select_option("linked")
     page.locator("#sync-log-filter button").click()
+    page.wait_for_url(re.compile(r"outcome=linked"))  # not the page before it: it has one too
     expect(
         page.locator("#sync-log tr[data-outcome=linked]", has_text=f"CRM #{crm_id}")
     ).to_contain_text(f"Desk #{keep}")
