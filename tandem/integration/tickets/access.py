@@ -66,7 +66,15 @@ class Reader:
     member: object  # the CRM person (OrgUser)
     link: DeskIntegration
     settings: TicketSettings
-    agent: object | None  # their active Agent in the linked portal, or None
+
+    @property
+    def agent(self):
+        """Their active Agent in the linked portal, or None: read when first asked (a list
+        seen by all departments never needs it)."""
+        if not hasattr(self, "_agent"):
+            agent = desk.agent_of_user(self.link.portal_id, self.member.user)
+            self._agent = agent if agent is not None and agent.is_active else None
+        return self._agent
 
     @property
     def portal_id(self) -> int:
@@ -141,10 +149,7 @@ def _read(member) -> Reader | bool:
         settings = settings_of(link)
     if link.portal_id is None:
         return False
-    agent = desk.agent_of_user(link.portal_id, member.user)
-    if agent is not None and not agent.is_active:
-        agent = None
-    return Reader(member=member, link=link, settings=settings, agent=agent)
+    return Reader(member=member, link=link, settings=settings)
 
 
 def record_reader(member, module_name: str, record_id):
