@@ -12,7 +12,7 @@ from tandem.web.errors import Problem
 
 # The record panel's filters (I17), in the API's words; Desk's "open" view is not one of them.
 VIEWS = ("all", "overdue", "closed", "escalated", "high_priority")
-PANEL_ROWS = 50
+PANEL_ROWS = 20  # a related list shows the newest; the Desk tab and the API page through all
 
 
 def record_tickets(reader: Reader, module, record, view: str = "all"):
