@@ -23,7 +23,8 @@ def load(people: dict) -> None:
     support = desk.departments_of(portal).filter(name="Support").first()
     _lookalikes(admin, member.org, portal)
     for module, body in (
-        ("Accounts", {"direction": "two_way"}),
+        # The CRM's and Desk's demo companies share names, not addresses: match on the name.
+        ("Accounts", {"direction": "two_way", "match_fields": ["Account_Name"]}),
         ("Contacts", {"direction": "two_way"}),
         ("Products", {"direction": "one_way", "department_id": support.id}),
     ):
