@@ -1,8 +1,8 @@
 from django.urls import include, path
 
 from tandem.integration import views
-from tandem.integration.sync import views as sync
 from tandem.integration.signals import views as signal_views
+from tandem.integration.sync import views as sync
 
 app_name = "integration"
 DESK = "crm/<slug:slug>/setup/marketplace/desk/"

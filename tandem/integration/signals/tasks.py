@@ -10,6 +10,7 @@ from django_tasks import task
 
 from tandem.integration import queries
 from tandem.integration.models import DeskIntegration
+from tandem.integration.queue import waiting
 from tandem.integration.signals import engine
 from tandem.web.periodic import every
 
@@ -29,29 +30,12 @@ def desk_changed(portal_id: int, last_sequence: int) -> None:
     if link is None or not link.is_on:
         return
     try:
-        if _drain_waiting(link.pk):
+        if waiting(drain_signals, link.pk):  # it reads the log after this commit anyway
             return
         drain_signals.enqueue(link.pk)
     except Exception:
         # The sweep drains it within SWEEP_SECONDS; the Desk write stands.
         log.exception("could not enqueue the signals drain of integration %s", link.pk)
-
-
-def _drain_waiting(integration_id: int) -> bool:
-    """Whether a drain of this integration waits in the database queue, not started yet. It
-    will read the change log after this commit anyway: a burst of customer emails then costs
-    a drain per worker's turn, not one per email. (A drain that has started may have read the
-    log before this commit: then a new one is enqueued.) Only the database backend says."""
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if not isinstance(drain_signals.get_backend(), DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        status="READY",
-        task_path=drain_signals.module_path,
-        args_kwargs={"args": [integration_id], "kwargs": {}},
-    ).exists()
 
 
 @every(SWEEP_SECONDS)

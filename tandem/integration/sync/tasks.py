@@ -9,6 +9,7 @@ from django.db.models import Q
 from django_tasks import task
 
 from tandem.integration.models import DeskIntegration, SyncModule
+from tandem.integration.queue import waiting
 from tandem.web.periodic import every
 
 log = logging.getLogger("tandem.sync")
@@ -36,16 +37,23 @@ def _syncing(**where) -> list[int]:
     return list(active.values_list("integration_id", flat=True).distinct())
 
 
+def _enqueue(integration_id: int) -> None:
+    # A burst of edits costs a drain per worker turn, not one per edit (nor one per write
+    # the sync itself makes).
+    if not waiting(drain_integration, integration_id):
+        drain_integration.enqueue(integration_id)
+
+
 def on_crm_change(org_id: int, last_sequence: int) -> None:
     """crm.hooks change listener: the org's log grew (called after commit)."""
     for integration_id in _syncing(integration__org_id=org_id):
-        drain_integration.enqueue(integration_id)
+        _enqueue(integration_id)
 
 
 def on_desk_change(portal_id: int, last_sequence: int) -> None:
     """desk.hooks change listener: the portal's log grew (called after commit)."""
     for integration_id in _syncing(integration__portal_id=portal_id):
-        drain_integration.enqueue(integration_id)
+        _enqueue(integration_id)
 
 
 @every(30)
@@ -66,4 +74,4 @@ def sweep() -> None:
             | Q(initial_state__in=["running", "desk"])
         )
         if behind.exists():
-            drain_integration.enqueue(link.id)
+            _enqueue(link.id)
