@@ -104,6 +104,7 @@ __all__ = [
     "find_contacts",
     "for_list",
     "last_change_sequence",
+    "lock_change_log",
     "membership",
     "memberships",
     "monthly_tickets",
