@@ -17,7 +17,14 @@ def tenant_view(kind: str):
         @login_required
         @wraps(view)
         def wrapper(request, slug: str, *args, **kwargs):
-            membership = tenants.membership(request.user, kind, slug=slug)
+            # One read of the person's memberships serves the view and the shell's tenant
+            # switcher (web.context), instead of one for each on every page.
+            request.my_memberships = tenants.memberships(request.user)
+            membership = next(
+                (m for m in request.my_memberships if m.kind == kind and m.slug == slug), None
+            )
+            if membership is not None:
+                membership.member.user = request.user  # the signed-in person, not a copy
             if membership is None:
                 raise Http404("No such tenant here.")
             remember_tenant(request, membership)

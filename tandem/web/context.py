@@ -8,7 +8,8 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "my_memberships": tenants.memberships(user),
+        # Read by tenant_view when the page is a tenant's (identity.decorators).
+        "my_memberships": getattr(request, "my_memberships", None) or tenants.memberships(user),
         "current_membership": getattr(request, "membership", None),
         "nav_tabs": tabs_for(request),
     }

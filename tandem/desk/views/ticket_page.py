@@ -91,8 +91,13 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
         "unsent_files": [a for a in attachments if a.thread_id is None],
         "history": history_lines(me.portal_id, queries.events_of(ticket), custom),
         "fields": fields,
-        # Assign lists names only: not each agent's departments.
-        "agents": queries.agents_of(me.portal).filter(state="active").prefetch_related(None),
+        # Assign: an Admin picks anyone (names only, not their departments); an Agent can
+        # only take the ticket, so the page reads no list for them.
+        "agents": (
+            queries.agents_of(me.portal).filter(state="active").prefetch_related(None)
+            if me.is_admin
+            else [me]
+        ),
         "cf_labels": {f.name: f.label for f in custom},
         "panels": hooks.ticket_panels(request, ticket),
         "description_text": html_to_text(ticket.description),
