@@ -161,6 +161,7 @@ FILL = {
     "product_id": lambda d, m: Product.objects.filter(portal__slug=PORTAL).first().pk,
     "attachment_id": lambda d, m: 0,
     "op": lambda d, m: "comment",  # actions: POST only, answered 405 to a GET
+    "entry_id": lambda d, m: 0,  # the sync log's Retry: POST only, answered 405 to a GET
     "token": lambda d, m: None,  # chosen per page in _token
     "uidb64": lambda d, m: None,
 }

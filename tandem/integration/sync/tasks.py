@@ -9,7 +9,7 @@ from django.db.models import Q
 from django_tasks import task
 
 from tandem.integration.models import DeskIntegration, SyncModule
-from tandem.integration.queue import waiting
+from tandem.integration.drains import waiting
 from tandem.web.periodic import every
 
 log = logging.getLogger("tandem.sync")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.crm import queries as crm
@@ -21,10 +22,19 @@ from tandem.integration.sync.spec import ORDER, SPECS, compatible
 from tandem.web.errors import Problem
 
 RULES = (
-    ("latest", _("The change made last wins")),
-    ("crm", _("The CRM wins")),
-    ("desk", _("Desk wins")),
+    ("latest", gettext_lazy("The change made last wins")),
+    ("crm", gettext_lazy("The CRM wins")),
+    ("desk", gettext_lazy("Desk wins")),
 )
+OUTCOMES = {
+    "linked": gettext_lazy("Linked"),
+    "created": gettext_lazy("Created"),
+    "updated": gettext_lazy("Updated"),
+    "skipped": gettext_lazy("Skipped"),
+    "failed": gettext_lazy("Failed"),
+    "conflict": gettext_lazy("Conflict"),
+    "unlinked": gettext_lazy("Unlinked"),
+}
 
 
 def _link(request):
@@ -86,6 +96,7 @@ def configure(request, module: str):
     crm_module = crm.module_named(link.org_id, module)
     fields = crm.fields_of(crm_module) if crm_module else []
     mapped = {pair["desk"]: pair["crm"] for pair in form["field_map"]}
+    labels = {f.api_name: f.label for f in fields}
     rows = [
         {
             "desk": name,
@@ -102,7 +113,9 @@ def configure(request, module: str):
         "form": form,
         "enabled": current["state"] != "not_enabled",
         "rows": rows,
-        "match_choices": ["+".join(c) for c in spec.match_choices],
+        "match_choices": [
+            ("+".join(c), " + ".join(_(labels.get(f, f)) for f in c)) for c in spec.match_choices
+        ],
         "chosen_match": "+".join(form["match_fields"]),
         "departments": list(desk.departments_of(link.portal)) if spec.department else [],
         "rules": RULES,
@@ -157,7 +170,8 @@ def health(request):
         "module": module or "",
         "outcome": outcome or "",
         "q": q,
-        "outcomes": sorted(status.OUTCOMES),
+        "outcomes": [(code, OUTCOMES[code]) for code in sorted(status.OUTCOMES)],
+        "outcome_labels": OUTCOMES,
         "modules": ORDER,
     }
     return render(request, "integration/sync/health.html", context)
@@ -175,6 +189,6 @@ def retry(request, entry_id: int):
             raise
         messages.error(request, problem.text())
     else:
-        outcome = ", ".join(sorted({e.get_outcome_display() for e in done}))
+        outcome = ", ".join(sorted({str(OUTCOMES.get(e.outcome, e.outcome)) for e in done}))
         messages.success(request, _("Retried: %(outcome)s.") % {"outcome": outcome})
     return redirect("integration:sync_health", request.member.org.slug)
