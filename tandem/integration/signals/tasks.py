@@ -9,8 +9,8 @@ import logging
 from django_tasks import task
 
 from tandem.integration import queries
-from tandem.integration.models import DeskIntegration
 from tandem.integration.drains import waiting
+from tandem.integration.models import DeskIntegration
 from tandem.integration.signals import engine
 from tandem.web.periodic import every
 

@@ -8,8 +8,8 @@ import logging
 from django.db.models import Q
 from django_tasks import task
 
-from tandem.integration.models import DeskIntegration, SyncModule
 from tandem.integration.drains import waiting
+from tandem.integration.models import DeskIntegration, SyncModule
 from tandem.web.periodic import every
 
 log = logging.getLogger("tandem.sync")
