@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,7 +42,11 @@ def nagle_off_on_accepted(sock: socket.socket) -> bool:
         w.close()
         server.close()
 
-    asyncio.run(main())
+    # On a thread of its own: in a test process where Playwright's sync API already keeps an
+    # event loop running on the main thread, asyncio.run() there would refuse.
+    runner = threading.Thread(target=lambda: asyncio.run(main()))
+    runner.start()
+    runner.join(30)
     return bool(seen and seen[0])
 
 
