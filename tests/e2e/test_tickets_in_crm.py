@@ -98,7 +98,9 @@ def test_an_agent_updates_a_field_and_the_list_follows_without_a_reload(sign_in,
     row = page.locator(f'tr[data-ticket="{tickets[0].id}"]')
     row.locator("a.desk-open").click()
     page.click("#desk-action-update")
-    page.select_option("#desk-field", "priority")
+    # The value box is drawn for the chosen field: wait for it before choosing the value.
+    with page.expect_response("**/field/?field=priority"):
+        page.select_option("#desk-field", "priority")
     page.select_option("#desk-value", "Urgent")
     page.click("#desk-update")
     expect(page.locator("#desk-message")).to_be_visible()
