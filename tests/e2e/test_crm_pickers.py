@@ -26,6 +26,12 @@ def test_the_contact_list_is_filtered_by_an_owner_picked_by_name(page, sign_in):
     page.click('#filter-value-options [data-picker-name="Sam Sales"]')
     page.click("#record-filter button")
     expect(page.locator("#filters-in-force")).to_contain_text("Owner: Sam Sales")
-    page.select_option("#record-filter select[name=filter_field]", "Account_Name")
-    page.fill("#filter-value", "glob")
+    # The value box is drawn for the chosen field: wait for it before typing.
+    with page.expect_response(lambda r: "filter_field=Account_Name" in r.url):
+        page.select_option("#record-filter select[name=filter_field]", "Account_Name")
+    page.wait_for_function(
+        "() => !document.querySelector('#filter-value-box.htmx-settling, "
+        "#filter-value-box .htmx-settling, #filter-value-box .htmx-added')"
+    )  # htmx has bound the new box
+    page.locator("#filter-value").press_sequentially("glob", delay=30)
     expect(page.locator('#filter-value-options [data-picker-name="Globex"]')).to_be_visible()
