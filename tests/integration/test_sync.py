@@ -8,6 +8,7 @@ import pytest
 from tandem.integration import actions as link_actions
 from tandem.integration.models import SyncLink
 from tandem.integration.sync import actions as sync_actions
+from tandem.integration.sync.log import reason_text
 
 from .sync_helpers import World
 
@@ -96,6 +97,9 @@ def test_both_sides_changed_one_field_the_rule_decides_and_the_loser_is_logged(w
     assert world.crm_data(record.id)["Phone"] == kept
     assert world.desk_row(desk_id)["phone"] == kept
     [conflict] = world.log(crm_id=record.id, outcome="conflict")
+    assert reason_text(conflict.reason_code, conflict.reason_args).startswith(
+        "Both sides changed Phone"
+    )
     assert (conflict.field, conflict.kept, conflict.lost) == (
         "Phone",
         kept,

@@ -67,6 +67,8 @@ def entry(
     search="",
     **args,
 ) -> Decision:
+    if field:  # the conflict's reason names it
+        args = {"field": field, **args}
     english = reason_text(code, args, english=True)
     return Decision(
         ctx.link.id, ctx.spec.module, crm_id, desk_id, outcome, code, args, field, kept[:2000],
