@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from tandem import demo
 from tandem.identity import tenants, tokens
@@ -16,6 +18,15 @@ from tandem.identity.models import User
 def fast_passwords(settings):
     # Real hashing costs ~0.3 s a password; tests check behaviour, not key stretching.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request by a German-speaking person leaves German active in the thread (Django's
+    # LocaleMiddleware never deactivates); each test starts in the site's language instead.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
