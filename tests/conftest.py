@@ -30,6 +30,23 @@ def default_language():
 
 
 @pytest.fixture
+def signed_in(person):
+    """signed_in("sales@acme.test", "de") → a page client signed in as that person, who reads
+    Tandem in that language."""
+
+    def make(email: str = "admin@acme.test", language: str = "en") -> Client:
+        user = person(email)
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def demo_data(db):
     demo.load()
 

@@ -19,6 +19,14 @@ urlpatterns = [
         "<slug:slug>/tickets/<int:ticket_id>/comment/", ticket_page.comment, name="ticket_comment"
     ),
     path("<slug:slug>/tickets/<int:ticket_id>/update/", ticket_page.update, name="ticket_update"),
+    path(
+        "<slug:slug>/tickets/<int:ticket_id>/history/", ticket_page.history, name="ticket_history"
+    ),
+    path(
+        "<slug:slug>/tickets/field-choices/",
+        ticket_page.field_choices,
+        name="ticket_field_choices",
+    ),
     path("<slug:slug>/tickets/<int:ticket_id>/delete/", ticket_page.delete, name="ticket_delete"),
     path("<slug:slug>/tickets/<int:ticket_id>/attach/", ticket_page.attach, name="ticket_attach"),
     path("<slug:slug>/attachments/<int:attachment_id>/", ticket_page.download, name="attachment"),

@@ -114,5 +114,5 @@ def test_the_history_names_the_acknowledgement(
     ticket = mail_in(FIRST, django_capture_on_commit_callbacks)
     admin = Client()
     admin.force_login(person("admin@acme.test"))
-    page = admin.get(f"/desk/acme-support/tickets/{ticket.id}/").content.decode()
+    page = admin.get(f"/desk/acme-support/tickets/{ticket.id}/history/").content.decode()
     assert "acknowledgement sent" in page and "acknowledged" not in page

@@ -27,7 +27,7 @@ def test_admin_pages_render(path, browser_as, ticket):
 
 def test_ticket_page_shows_the_conversation_and_history(browser_as, ticket):
     page = browser_as("agent").get(f"{BASE}/tickets/{ticket.id}/").content.decode()
-    assert ticket.subject in page and 'id="composer"' in page and 'id="history"' in page
+    assert ticket.subject in page and 'id="composer"' in page and 'id="history-card"' in page
     assert "Update Field" in page and 'id="close-ticket"' in page
 
 

@@ -8,7 +8,6 @@ import html
 import re
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from tandem.desk import actions
@@ -18,18 +17,9 @@ PAGE = "/desk/acme-support/tickets"
 
 
 @pytest.fixture
-def speaking(person):
+def speaking(signed_in):
     """speaking("de") → the agent's browser, the agent reading German."""
-
-    def make(language: str = "en") -> Client:
-        user = person("agent@acme.test")
-        user.language = language
-        user.save(update_fields=["language"])
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
+    return lambda language="en": signed_in("agent@acme.test", language)
 
 
 def textarea(page: str) -> str:

@@ -61,3 +61,23 @@ def test_customer_page_draws_its_charts(sign_in):
     )
     assert drawn == [["doughnut", 3], ["bar", 3], ["bar", 12]]
     page.wait_for_load_state("networkidle")
+
+
+def test_update_field_suggests_the_chosen_fields_values_and_history_draws_in_view(sign_in):
+    """Departments are suggested once Department is chosen (read then, not with the page); the
+    history is drawn when it scrolls into view, and names the change just made."""
+    ticket = first_support_ticket()
+    page = sign_in("admin@acme.test")
+    page.goto(f"/desk/acme-support/tickets/{ticket.id}/")
+    choices = page.locator("#update-field-choices option")
+    expect(choices.first).to_have_attribute("value", "Open")
+    page.select_option("#update-field-name", "department_id")
+    expect(choices.first).to_contain_text("Department:")
+    page.select_option("#update-field-name", "priority")
+    expect(choices.first).to_have_attribute("value", "Low")
+    page.fill("#update-field-value", "Urgent")
+    page.click("#update-field button[type=submit]")
+    expect(page.locator(".alert-success")).to_contain_text("Ticket updated")
+    page.locator("#history-card").scroll_into_view_if_needed()
+    expect(page.locator("#history")).to_contain_text("Urgent")
+    page.wait_for_load_state("networkidle")

@@ -53,6 +53,11 @@ def link(acme):
 
 
 @pytest.fixture
+def browser(signed_in):
+    return signed_in
+
+
+@pytest.fixture
 def crm_api(api):
     def make(email: str = "admin@acme.test", org: str = "acme"):
         return api(email, org=org)

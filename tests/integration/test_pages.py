@@ -4,26 +4,11 @@ as each role, in each language, with bad input."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tandem.integration import queries
 
 PAGE = "/crm/acme/setup/marketplace/desk/"
 DESK_PAGE = "/desk/acme-support/setup/integrations/crm/"
-
-
-@pytest.fixture
-def browser(person):
-    def make(email: str = "admin@acme.test", language: str = "en") -> Client:
-        user = person(email)
-        if user.language != language:
-            user.language = language
-            user.save(update_fields=["language"])
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 def test_the_marketplace_lists_desk(browser):

@@ -4,7 +4,6 @@ page with its log, filters and Retry — as an admin, refused to others, in es/d
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tandem.integration.models import SyncModule
 
@@ -16,19 +15,6 @@ BASE = "/crm/acme/setup/marketplace/desk/"
 @pytest.fixture
 def world(person, member):
     return World(person, member)
-
-
-@pytest.fixture
-def browser(person):
-    def make(email="admin@acme.test", language="en"):
-        user = person(email)
-        user.language = language
-        user.save(update_fields=["language"])
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 def test_the_integration_page_offers_configure_now_per_module(browser, world):

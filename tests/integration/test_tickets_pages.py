@@ -5,27 +5,12 @@ languages, with pinned query counts."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tandem.desk import queries as desk
 
 from .tickets_helpers import *  # noqa: F403 (the fixtures)
 
 CRM = "/api/crm/v1"
-
-
-@pytest.fixture
-def browser(person):
-    def make(email: str = "admin@acme.test", language: str = "en") -> Client:
-        user = person(email)
-        if user.language != language:
-            user.language = language
-            user.save(update_fields=["language"])
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 def page(client, url, status=200) -> str:

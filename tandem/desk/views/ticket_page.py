@@ -20,21 +20,21 @@ from tandem.desk.views.history import history_lines
 from tandem.web.errors import Problem
 from tandem.web.richtext import html_to_text, text_to_html
 
-# The fields Update Field offers, in its order: (name, kind); each is called by its
-# FIELD_LABELS label. Contact and account are typed (an email, a name or #id) and looked up:
-# a portal may have 100,000 of them, too many to list.
+# The fields Update Field offers, in its order; each is called by its FIELD_LABELS label.
+# Contact and account are typed (an email, a name or #id) and looked up: a portal may have
+# 100,000 of them, too many to list.
 UPDATABLE = [
-    ("status", "choice"),
-    ("priority", "choice"),
-    ("channel", "choice"),
-    ("subject", "text"),
-    ("description", "text"),
-    ("due_date", "datetime"),
-    ("department_id", "choice"),
-    ("contact_id", "lookup"),
-    ("account_id", "lookup"),
-    ("product_id", "choice"),
-    ("is_escalated", "choice"),
+    "status",
+    "priority",
+    "channel",
+    "subject",
+    "description",
+    "due_date",
+    "department_id",
+    "contact_id",
+    "account_id",
+    "product_id",
+    "is_escalated",
 ]
 
 
@@ -60,28 +60,12 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
         }
     comments = list(queries.comments_of(ticket))
     conversation = sorted([*threads, *comments], key=lambda e: (e.created_at, e.pk))
-    choices = {
-        "status": Ticket.Status.choices,
-        "priority": Ticket.Priority.choices,
-        "channel": Ticket.Channel.choices,
-        "department_id": [(d.id, d.name) for d in queries.departments_of(me.portal)],
-        "product_id": [(p.id, p.product_name) for p in _products(me.portal)],
-        "is_escalated": [("true", _("Yes")), ("false", _("No"))],
-    }
-    fields = [
-        {"name": name, "label": FIELD_LABELS[name], "kind": kind, "choices": choices.get(name, [])}
-        for name, kind in UPDATABLE
-    ]
     custom = list(queries.ticket_fields(me.portal))
-    for f in custom:
-        fields.append(
-            {
-                "name": f"cf.{f.name}",
-                "label": f.label,
-                "kind": "choice" if f.type == "picklist" else f.type,
-                "choices": [(c, c) for c in f.choices],
-            }
-        )
+    fields = [{"name": name, "label": FIELD_LABELS[name]} for name in UPDATABLE]
+    fields += [{"name": f"cf.{f.name}", "label": f.label} for f in custom]
+    # Only the chosen field's suggestions come with the page (the first, or the one a refused
+    # edit held); another field's are read when it is chosen (field_choices).
+    chosen = typed.get("field") if typed and typed.get("form") == "update-field" else "status"
     context = {
         "portal": me.portal,
         "me": me,
@@ -89,8 +73,8 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
         "conversation": conversation,
         "attachments": attachments,
         "unsent_files": [a for a in attachments if a.thread_id is None],
-        "history": history_lines(me.portal_id, queries.events_of(ticket), custom),
         "fields": fields,
+        "chosen": _field_choices(me.portal, chosen, custom),
         # Assign: an Admin picks anyone (names only, not their departments); an Agent can
         # only take the ticket, so the page reads no list for them.
         "agents": (
@@ -107,6 +91,51 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
 
 
 PRODUCTS_LISTED = 200  # suggested in Update Field; any other is found by its name or code
+STATIC_CHOICES = {
+    "status": Ticket.Status.choices,
+    "priority": Ticket.Priority.choices,
+    "channel": Ticket.Channel.choices,
+    "is_escalated": [("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))],
+}
+
+
+def _field_choices(portal, field: str, custom=None) -> dict:
+    """Update Field's suggestions for one field: {"label", "choices": [(value, label)]}.
+    Departments and products are read from the database only when their field is chosen."""
+    if field.startswith("cf."):
+        custom = queries.ticket_fields(portal) if custom is None else custom
+        found = next((f for f in custom if f"cf.{f.name}" == field), None)
+        if found is None:
+            return {"label": "", "choices": []}
+        return {"label": found.label, "choices": [(c, c) for c in found.choices]}
+    if field == "department_id":
+        choices = [(d.id, d.name) for d in queries.departments_of(portal)]
+    elif field == "product_id":
+        choices = [(p.id, p.product_name) for p in _products(portal)]
+    else:
+        choices = STATIC_CHOICES.get(field, [])
+    return {"label": FIELD_LABELS.get(field, ""), "choices": choices}
+
+
+@desk_view
+def field_choices(request):
+    """The suggestions of the field chosen in Update Field (htmx swaps the datalist)."""
+    chosen = _field_choices(request.member.portal, request.GET.get("field", ""))
+    return render(request, "desk/_field_choices.html", {"chosen": chosen})
+
+
+@desk_view
+def history(request, ticket_id: int):
+    """The ticket's history, read when the agent scrolls to it or asks for it: a long history
+    and the names its ids stand for cost the ticket page nothing."""
+    me = request.member
+    ticket = queries.ticket_for(me, ticket_id)
+    events = queries.events_of(ticket)
+    lines = history_lines(me.portal_id, events, queries.ticket_fields(me.portal))
+    context = {"portal": me.portal, "ticket": ticket, "history": lines}
+    # htmx draws the list into the ticket page; without JavaScript it is a page of its own.
+    template = "desk/_ticket_history.html" if request.htmx else "desk/ticket_history.html"
+    return render(request, template, context)
 
 
 def _products(portal) -> list:
