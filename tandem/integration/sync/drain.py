@@ -66,43 +66,32 @@ def step(integration_id: int, module: str):
         ctx = engine.context(link, sm) if link is not None else None
         if ctx is None:
             return False
-        worked = _crm_log(ctx) or _desk_log(ctx) or _initial(ctx)
+        worked = _log(ctx, "crm") or _log(ctx, "desk") or _initial(ctx)
         if worked:
             _finish(ctx)
         return worked
 
 
-def _crm_log(ctx: engine.Context) -> bool:
+def _log(ctx: engine.Context, side: str) -> bool:
+    """One batch of one side's change log (our own writes left out, so nothing echoes)."""
     sm = ctx.sm
-    rows, last = crm.changes_since(
-        ctx.link.org_id, sm.crm_cursor, limit=LIVE_BATCH, exclude_origin=SYNC_ORIGIN
-    )
-    if last == sm.crm_cursor:
+    if side == "crm":
+        read, owner, entity = crm.changes_since, ctx.link.org_id, ctx.spec.module
+    else:
+        read, owner, entity = desk.changes_since, ctx.link.portal_id, ctx.spec.entity
+    cursor = getattr(sm, f"{side}_cursor")
+    rows, last = read(owner, cursor, limit=LIVE_BATCH, exclude_origin=SYNC_ORIGIN)
+    if last == cursor:
         return False
-    mine = [r for r in rows if r.entity == ctx.spec.module]
+    mine = [r for r in rows if r.entity == entity]
     deleted = {r.entity_id for r in mine if r.op == "deleted"}
-    engine.unlink(ctx, "crm", deleted)
+    engine.unlink(ctx, side, deleted)
     touched = {r.entity_id for r in mine} - deleted
-    engine.sync_crm_records(ctx, crm.records_by_ids(ctx.module, touched))
-    sm.crm_cursor = last
-    return True
-
-
-def _desk_log(ctx: engine.Context) -> bool:
-    sm = ctx.sm
-    rows, last = desk.changes_since(
-        ctx.link.portal_id, sm.desk_cursor, limit=LIVE_BATCH, exclude_origin=SYNC_ORIGIN
-    )
-    if last == sm.desk_cursor:
-        return False
-    mine = [r for r in rows if r.entity == ctx.spec.entity]
-    deleted = {r.entity_id for r in mine if r.op == "deleted"}
-    engine.unlink(ctx, "desk", deleted)
-    touched = {r.entity_id for r in mine} - deleted
-    if touched and ctx.two_way:  # one-way: Desk edits are never pushed to the CRM
-        rows = desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, touched)
-        engine.sync_desk_rows(ctx, rows)
-    sm.desk_cursor = last
+    if touched and side == "crm":
+        engine.sync_crm_records(ctx, crm.records_by_ids(ctx.module, touched))
+    elif touched and ctx.two_way:  # one-way: Desk edits are never pushed to the CRM
+        engine.sync_desk_rows(ctx, desk.customers_by_ids(owner, entity, touched))
+    setattr(sm, f"{side}_cursor", last)
     return True
 
 

@@ -6,9 +6,6 @@ reload."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.crm import queries as crm
 from tandem.desk import queries as desk
 from tandem.identity.decorators import tenant_view
+from tandem.integration.pages import refusals_as_pages
 from tandem.integration.tickets import actions, deals, queries
 from tandem.integration.tickets.access import Reader, reader, record_reader
 from tandem.integration.tickets.forms import (
@@ -33,22 +31,6 @@ from tandem.integration.tickets.forms import (
     view_of,
 )
 from tandem.web.errors import Problem
-
-
-def _refusals(view):
-    """404 and 403 become pages; a refused input is shown in the popup (the partial's
-    `error`) by the view itself."""
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Problem as problem:
-            if problem.status == 404:
-                raise Http404(problem.detail) from None
-            raise PermissionDenied(problem.detail) from None
-
-    return guarded
 
 
 def _changed(response: HttpResponse) -> HttpResponse:
@@ -101,7 +83,7 @@ def render_panel(request, member, module, record) -> str:
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 @require_GET
 def panel(request, module: str, record_id: int):
     found, target, record = record_reader(request.member, module, record_id)
@@ -111,7 +93,7 @@ def panel(request, module: str, record_id: int):
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 def new_ticket(request, module: str, record_id: int):
     found, target, record = record_reader(request.member, module, record_id)
     found.require_work()
@@ -143,7 +125,7 @@ def new_ticket(request, module: str, record_id: int):
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 @require_GET
 def contact_options(request):
     found = reader(request.member)
@@ -152,7 +134,7 @@ def contact_options(request):
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 @require_GET
 def stats(request, module: str, record_id: int):
     found, target, record = record_reader(request.member, module, record_id)
@@ -197,7 +179,7 @@ def _charts(figures: dict) -> dict:
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 @require_POST
 def link_deal(request, module: str, record_id: int):
     """Link to Deals: the checked tickets of a record's list, to the chosen deal."""
@@ -218,7 +200,7 @@ def link_deal(request, module: str, record_id: int):
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 @require_GET
 def deal_options(request):
     """The deals to choose from in Link to Deals (searched by name)."""
@@ -253,7 +235,7 @@ def _ticket_context(found: Reader, ticket, **extra) -> dict:
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 @require_GET
 def ticket(request, ticket_id: int):
     found = reader(request.member)
@@ -265,7 +247,7 @@ OPS = ("comment", "reply_all", "forward", "update", "close", "delete", "unlink")
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 @require_POST
 def ticket_action(request, ticket_id: int, op: str):
     if op not in OPS:
@@ -316,7 +298,7 @@ def ticket_action(request, ticket_id: int, op: str):
 
 
 @tenant_view("crm")
-@_refusals
+@refusals_as_pages
 @require_GET
 def field_input(request, ticket_id: int):
     """Update Field: the value input for the field chosen in the dropdown."""
