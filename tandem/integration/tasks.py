@@ -1,4 +1,5 @@
-"""Background work of the integration: re-checking the authorizing admin's authority."""
+"""Background work of the integration: re-checking the authorizing admin's authority;
+sweeping files staged for tickets never created."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ def check_portal(portal_id: int) -> None:
     links = DeskIntegration.objects.filter(portal_id=portal_id, state=DeskIntegration.State.ACTIVE)
     for pk in links.values_list("pk", flat=True):
         actions.do_check_authority(integration_id=pk)
+
+
+@every(3600)
+@task()
+def sweep_staged_files() -> None:
+    """Files uploaded for a ticket that was never created leave after a day."""
+    from tandem.integration.tickets import staged
+
+    while staged.sweep_unclaimed():
+        pass
 
 
 @every(10)

@@ -4,7 +4,7 @@ sync engine (sync.py), tickets in CRM records (tickets.py), SalesSignals (signal
 from tandem.integration.models.link import DeskIntegration, IntegrationEvent
 from tandem.integration.models.signals import SignalCursor, SignalEvent, SignalReceipt
 from tandem.integration.models.sync import SyncLink, SyncLogEntry, SyncModule
-from tandem.integration.models.tickets import DealTicket, TicketSettings
+from tandem.integration.models.tickets import DealTicket, StagedFile, TicketSettings
 
 __all__ = [
     "DealTicket",
@@ -13,6 +13,7 @@ __all__ = [
     "SignalCursor",
     "SignalEvent",
     "SignalReceipt",
+    "StagedFile",
     "SyncLink",
     "SyncLogEntry",
     "SyncModule",

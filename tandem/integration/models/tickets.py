@@ -63,3 +63,32 @@ class DealTicket(models.Model):
 
     def __str__(self) -> str:
         return f"ticket {self.ticket_id} → deal {self.deal_id}"
+
+
+def staged_path(instance: StagedFile, filename: str) -> str:
+    # Never the uploaded name on disk: a random name under the integration's folder.
+    from django.utils.crypto import get_random_string
+
+    return f"integration/{instance.integration_id}/staged/{get_random_string(24)}"
+
+
+class StagedFile(models.Model):
+    """A file a CRM user uploaded for the ticket they are about to create (`POST
+    desk/attachments`, then `POST {Module}/{id}/tickets` with `attachment_ids`). Creating the
+    ticket moves it into Desk as the ticket's attachment; one never claimed is swept after a
+    day."""
+
+    integration = models.ForeignKey(
+        "integration.DeskIntegration", on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to=staged_path, max_length=255)
+    name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.desk import actions as desk
 from tandem.integration.actions import ORIGIN
+from tandem.integration.tickets import staged
 from tandem.integration.tickets.access import Reader
 from tandem.web.errors import Problem
 
@@ -88,9 +89,11 @@ def do_delete(*, reader: Reader, ticket) -> None:
 def do_create_ticket(*, reader: Reader, module, record, data: dict, upload=None):
     """New Ticket from a record (I16). The contact: the one chosen (`contact_id`), else a new
     one typed (`contact`: {last_name, email}), else the record's own Desk contact. A file
-    given is attached in the same transaction: no ticket without its file."""
+    given (`upload`, or files staged before and named in `attachment_ids`) is attached in the
+    same transaction: no ticket without its files."""
     reader.require_work()
     data = {"channel": "CRM", **data}
+    attachment_ids = data.pop("attachment_ids", None) or []
     if not data.get("contact_id") and not data.get("contact"):
         contact_id = _record_contact(reader, module, record)
         if contact_id is not None:
@@ -107,6 +110,7 @@ def do_create_ticket(*, reader: Reader, module, record, data: dict, upload=None)
     )
     if upload is not None:
         desk.do_attach(actor=reader.agent, ticket=ticket, upload=upload, origin=ORIGIN)
+    staged.attach_staged(reader, ticket, attachment_ids)
     return ticket
 
 

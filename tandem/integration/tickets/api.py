@@ -11,7 +11,7 @@ from ninja.responses import Status
 from pydantic import ValidationError
 
 from tandem.desk import queries as desk
-from tandem.integration.tickets import actions, deals, queries, setup
+from tandem.integration.tickets import actions, deals, queries, setup, staged
 from tandem.integration.tickets.access import reader, record_reader
 from tandem.integration.tickets.schemas import (
     CommentIn,
@@ -20,6 +20,7 @@ from tandem.integration.tickets.schemas import (
     NewTicketIn,
     RelatedListsIn,
     RelatedListsOut,
+    StagedFileOut,
     StatsOut,
     ThreadIn,
     ThreadList,
@@ -87,6 +88,7 @@ NEW_TICKET_BODY = {
                         "contact_id": {"type": "integer"},
                         "contact_last_name": {"type": "string"},
                         "contact_email": {"type": "string"},
+                        "attachment_ids": {"type": "array", "items": {"type": "integer"}},
                         "file": {"type": "string", "format": "binary"},
                     },
                     "required": ["subject"],
@@ -102,6 +104,8 @@ def _new_ticket_body(request) -> tuple[dict, object]:
     if request.content_type == "multipart/form-data":
         post = request.POST
         raw = {k: post[k] for k in NewTicketIn.model_fields if post.get(k, "") != ""}
+        if post.getlist("attachment_ids"):
+            raw["attachment_ids"] = post.getlist("attachment_ids")
         if post.get("contact_last_name") or post.get("contact_email"):
             raw["contact"] = {
                 "last_name": post.get("contact_last_name", ""),
@@ -139,6 +143,30 @@ def create_record_ticket(request, module: str, record_id: str):
         reader=found, module=target, record=record, data=data, upload=upload
     )
     return Status(201, ticket)
+
+
+@router.post(
+    "/desk/attachments",
+    response={201: StagedFileOut},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                }
+            }
+        }
+    },
+)
+def stage_file(request):
+    """A file for the ticket you are about to create: name its `id` in `attachment_ids` of
+    `POST {Module}/{id}/tickets`. Agents and Admins; kept a day if never used."""
+    found = reader(request.member)
+    return Status(201, staged.do_stage_file(reader=found, upload=request.FILES.get("file")))
 
 
 @router.get("/{module}/{record_id}/desk-stats", response=StatsOut)

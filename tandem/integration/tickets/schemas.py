@@ -71,6 +71,16 @@ class NewTicketIn(Schema):
     due_date: datetime | None = None
     cf: dict | None = None
     contact: InlineContactIn | None = None
+    # Files uploaded first with POST desk/attachments, attached to the new ticket.
+    attachment_ids: list[int] = Field(default_factory=list, max_length=10)
+
+
+class StagedFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    created_at: datetime
 
 
 class TicketPatch(Schema):
