@@ -44,12 +44,24 @@ def _preparers(model, columns: Sequence[str]):
         if isinstance(field, models.JSONField) and connection.vendor == "sqlite":
             preparers.append(lambda v: None if v is None else json.dumps(v))
         elif isinstance(field, models.DateTimeField):
-            preparers.append(ops.adapt_datetimefield_value)
+            preparers.append(_same_as_last(ops.adapt_datetimefield_value))
         elif isinstance(field, PREPARED):
             preparers.append(lambda v, f=field: f.get_db_prep_save(v, connection))
         else:
             preparers.append(None)
     return preparers
+
+
+def _same_as_last(prepare):
+    """A batch's rows mostly share one timestamp (`now`): it is prepared once, not per row."""
+    last = [object(), None]
+
+    def prepared(value):
+        if value is not last[0]:
+            last[0], last[1] = value, prepare(value)
+        return last[1]
+
+    return prepared
 
 
 def _prepared(rows, preparers):

@@ -18,6 +18,9 @@ from tandem.integration.sync.spec import ORDER, SYNC_ORIGIN
 from tandem.web import bulk
 
 LIVE_BATCH = 200  # change-log rows per transaction: short, so live edits never wait long
+# Rows of the log read at once: the sync's own writes (most of the log during an initial sync)
+# are skimmed this many at a time, and at most LIVE_BATCH of the others are applied.
+SKIM = 5000
 INITIAL_BATCH = 2000  # records per transaction of the initial sync
 BUSY = "busy"
 
@@ -80,9 +83,12 @@ def _log(ctx: engine.Context, side: str) -> bool:
     else:
         read, owner, entity = desk.changes_since, ctx.link.portal_id, ctx.spec.entity
     cursor = getattr(sm, f"{side}_cursor")
-    rows, last = read(owner, cursor, limit=LIVE_BATCH, exclude_origin=SYNC_ORIGIN)
+    rows, last = read(owner, cursor, limit=SKIM, exclude_origin=SYNC_ORIGIN)
     if last == cursor:
         return False
+    if len(rows) > LIVE_BATCH:  # the rest waits for the next batch, read from here
+        rows = rows[:LIVE_BATCH]
+        last = rows[-1].sequence
     mine = [r for r in rows if r.entity == entity]
     deleted = {r.entity_id for r in mine if r.op == "deleted"}
     engine.unlink(ctx, side, deleted)
