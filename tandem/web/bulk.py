@@ -64,9 +64,20 @@ def _same_as_last(prepare):
     return prepared
 
 
-def _prepared(rows, preparers):
+def _prepared(rows, preparers) -> list:
+    """The rows with each prepared column's value prepared (the others as they are)."""
+    prepared = [(i, p) for i, p in enumerate(preparers) if p is not None]
+    if not prepared:
+        return list(rows)
+    out = []
     for row in rows:
-        yield tuple(v if p is None else p(v) for v, p in zip(row, preparers, strict=True))
+        if len(row) != len(preparers):
+            raise ValueError(f"a row of {len(row)} values for {len(preparers)} columns")
+        values = list(row)
+        for i, prepare in prepared:
+            values[i] = prepare(values[i])
+        out.append(values)
+    return out
 
 
 def insert(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
@@ -77,7 +88,7 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: list[tuple])
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(_prepared(rows, _preparers(model, columns))))
+        cursor.executemany(sql, _prepared(rows, _preparers(model, columns)))
 
 
 def update(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
@@ -89,4 +100,4 @@ def update(model: type[models.Model], columns: Sequence[str], rows: list[tuple])
     sql = f"UPDATE {model._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608
     preparers = [*_preparers(model, columns), None]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(_prepared(rows, preparers)))
+        cursor.executemany(sql, _prepared(rows, preparers))

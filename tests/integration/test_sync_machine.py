@@ -6,6 +6,8 @@ duplicate links, nothing deleted ever re-created, and no echo."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, settings
@@ -27,6 +29,8 @@ from tandem.integration.sync import drain as drains
 from tandem.integration.sync import engine
 
 from .sync_helpers import World
+
+EXAMPLES = int(os.environ.get("TANDEM_SYNC_MACHINE_EXAMPLES") or 100)
 
 EMAILS = ["ana@example.test", "ben@example.test", "cy@example.test", ""]
 NAMES = ["Ana", "Ben", "Cy"]
@@ -215,7 +219,9 @@ def test_the_sync_keeps_both_sides_equal_whatever_happens(person, member):
     run_state_machine_as_test(
         Checked,
         settings=settings(
-            max_examples=100, stateful_step_count=12, deadline=None, derandomize=True,
+            # A longer run: TANDEM_SYNC_MACHINE_EXAMPLES=1000 (a new seed each run when set).
+            max_examples=EXAMPLES, stateful_step_count=12, deadline=None,
+            derandomize=EXAMPLES == 100,
             database=None, suppress_health_check=list(HealthCheck),
         ),
     )  # fmt: skip

@@ -21,14 +21,19 @@ def _membership(member: OrgUser) -> Membership:
     )
 
 
-def _active():
-    return OrgUser.objects.select_related("org", "profile", "user").filter(
-        state=OrgUser.State.ACTIVE
-    )
-
-
 def memberships(user) -> list[Membership]:
-    return [_membership(m) for m in _active().filter(user=user).order_by("org__name")]
+    """Every page reads these (the tenant switcher): one narrow query, the person's own row
+    reused rather than joined again."""
+    if not user.is_active:
+        return []
+    members = OrgUser.objects.select_related("org", "profile").filter(
+        user=user, state=OrgUser.State.ACTIVE
+    )
+    found = []
+    for member in members.order_by("org__name"):
+        member.user = user
+        found.append(_membership(member))
+    return found
 
 
 def membership(user, tenant_id: int | None, slug: str | None) -> Membership | None:

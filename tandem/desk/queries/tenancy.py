@@ -24,15 +24,17 @@ def _membership(agent: Agent) -> Membership:
     )
 
 
-def _active():
-    # Only people whose Tandem account is active count as members.
-    return Agent.objects.select_related("portal", "user").filter(
-        state=Agent.State.ACTIVE, user__is_active=True
-    )
-
-
 def memberships(user) -> list[Membership]:
-    return [_membership(a) for a in _active().filter(user=user).order_by("portal__name")]
+    """Every page reads these (the tenant switcher): one narrow query, the person's own row
+    reused rather than joined again."""
+    if not user.is_active:
+        return []
+    agents = Agent.objects.select_related("portal").filter(user=user, state=Agent.State.ACTIVE)
+    found = []
+    for agent in agents.order_by("portal__name"):
+        agent.user = user
+        found.append(_membership(agent))
+    return found
 
 
 def membership(user, tenant_id: int | None, slug: str | None) -> Membership | None:

@@ -119,7 +119,7 @@ def _initial(ctx: engine.Context) -> bool:
             ctx.link.portal_id, ctx.spec.entity, sm.initial_desk_after, INITIAL_BATCH
         )
         if rows:
-            linked = ctx.links("desk", [row["id"] for row in rows])
+            linked = ctx.linked_ids("desk", [row["id"] for row in rows])
             engine.sync_desk_rows(ctx, [row for row in rows if row["id"] not in linked])
             sm.initial_desk_after = rows[-1]["id"]
             _progress(sm, len(rows))

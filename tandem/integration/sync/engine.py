@@ -45,11 +45,20 @@ class Context:
     def apis(self) -> list[str]:
         return [p[0] for p in self.pairs]
 
-    def links(self, side: str, ids) -> dict[int, SyncLink]:
-        found = SyncLink.objects.filter(
+    def _links_of(self, side: str, ids):
+        return SyncLink.objects.filter(
             integration_id=self.link.id, module=self.spec.module, **{f"{side}_id__in": list(ids)}
         )
+
+    def links(self, side: str, ids, *, without_shadow: bool = False) -> dict[int, SyncLink]:
+        found = self._links_of(side, ids)
+        if without_shadow:  # the shadow's JSON is most of a link's cost to read
+            found = found.defer("shadow")
         return {getattr(link, f"{side}_id"): link for link in found}
+
+    def linked_ids(self, side: str, ids) -> set[int]:
+        """Which of `ids` (of `side`) have a link or a tombstone."""
+        return set(self._links_of(side, ids).values_list(f"{side}_id", flat=True))
 
 
 def context(link: DeskIntegration, sm: SyncModule) -> Context | None:
@@ -175,14 +184,16 @@ def _crm_candidates(ctx: Context, wanted: set[str]) -> dict[str, set]:
 def _pair_up(ctx, side: str, items, values_of, candidates_of, other_side: str):
     """Split unlinked records of `side` into (to_link, to_create); skip the ambiguous. A
     candidate already linked elsewhere is taken; one a tombstone points at may be re-linked."""
-    wanted = {v for item in items for v in _match_values(ctx, values_of(item))}
+    keys = {item["id"]: _match_values(ctx, values_of(item)) for item in items}
+    wanted = set().union(*keys.values()) if keys else set()
     by_value = candidates_of(ctx, wanted) if wanted else {}
     everyone = {c for ids in by_value.values() for c in ids}
-    taken = ctx.links(other_side, everyone)
+    # Only tombstones among these reach the merge (as new pairs): their shadows are never read.
+    taken = ctx.links(other_side, everyone, without_shadow=True)
     claimed: dict[int, int] = {}
     to_link, to_create = [], []
     for item in items:
-        mine = _match_values(ctx, values_of(item))
+        mine = keys[item["id"]]
         found = set().union(*(by_value.get(v, set()) for v in mine)) if mine else set()
         ids = {side + "_id": item["id"]}
         shown = ", ".join(sorted(mine))
