@@ -30,14 +30,25 @@ class ChangeRow:
     at: datetime
 
 
-def read_after(rows, after: int, exclude_origin: str | None):
-    """(rows, last) from ChangeRows read in order: `last` is the last sequence read, even
-    when its row is dropped as the reader's own origin, so the reader's cursor moves past it."""
-    rows = list(rows)
-    last = rows[-1].sequence if rows else after
-    if exclude_origin:
-        rows = [r for r in rows if r.origin != exclude_origin]
-    return rows, last
+def read_after(log, sequence: str, columns, make_row, after: int, limit: int, exclude_origin):
+    """(rows, last) from a tenant's change log `log` (a queryset) after `after`, at most `limit`
+    rows in `sequence` order: `last` is the last sequence read, even when its row is dropped
+    as the reader's own origin, so the reader's cursor moves past it. With `exclude_origin`,
+    the reader's own rows (most of the log while the sync writes in bulk) are skimmed by
+    sequence and origin alone; only the others are read whole."""
+    log = log.filter(**{f"{sequence}__gt": after}).order_by(sequence)
+    limit = max(1, limit)
+    if not exclude_origin:
+        rows = [make_row(*values) for values in log.values_list(*columns)[:limit]]
+        return rows, (rows[-1].sequence if rows else after)
+    marks = list(log.values_list(sequence, "origin")[:limit])
+    if not marks:
+        return [], after
+    last = marks[-1][0]
+    if all(origin == exclude_origin for _seq, origin in marks):
+        return [], last
+    theirs = log.filter(**{f"{sequence}__lte": last}).exclude(origin=exclude_origin)
+    return [make_row(*values) for values in theirs.values_list(*columns)], last
 
 
 class _Batch:

@@ -15,18 +15,16 @@ def changes_since(
     gapless and in commit order, so nothing is skipped. `exclude_origin` drops your own writes
     (the sync passes its origin tag so it does not echo them back); `last` still moves past
     them. The same reader, with the same rows, as desk.queries.changes_since."""
-    rows = (
-        Change.objects.filter(org_id=tenant_id, sequence__gt=after)
-        .order_by("sequence")
-        .values_list("sequence", "module", "record_id", "op", "fields", "origin", "actor_id", "at")[
-            : max(1, limit)
-        ]
-    )
     return read_after(
-        (
-            ChangeRow(sequence, module, record_id, op, tuple(fields), origin, actor, at)
-            for sequence, module, record_id, op, fields, origin, actor, at in rows
-        ),
+        Change.objects.filter(org_id=tenant_id),
+        "sequence",
+        ("sequence", "module", "record_id", "op", "fields", "origin", "actor_id", "at"),
+        _row,
         after,
+        limit,
         exclude_origin,
     )
+
+
+def _row(sequence, module, record_id, op, fields, origin, actor, at) -> ChangeRow:
+    return ChangeRow(sequence, module, record_id, op, tuple(fields), origin, actor, at)

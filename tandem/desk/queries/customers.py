@@ -85,18 +85,16 @@ def changes_since(
     and pass it back as `after`, and nothing is skipped. `exclude_origin` drops your own
     writes (the sync's origin tag, so it does not echo them back); `last` still moves past
     them. The same reader, with the same rows, as crm.queries.changes_since."""
-    rows = (
-        Change.objects.filter(portal_id=tenant_id, seq__gt=after)
-        .order_by("seq")
-        .values_list(
-            "seq", "entity", "entity_id", "op", "fields", "origin", "actor_id", "created_at"
-        )[: max(1, limit)]
-    )
     return read_after(
-        (
-            ChangeRow(seq, entity, entity_id, OPS.get(op, op), tuple(fields), origin, actor, at)
-            for seq, entity, entity_id, op, fields, origin, actor, at in rows
-        ),
+        Change.objects.filter(portal_id=tenant_id),
+        "seq",
+        ("seq", "entity", "entity_id", "op", "fields", "origin", "actor_id", "created_at"),
+        _change_row,
         after,
+        limit,
         exclude_origin,
     )
+
+
+def _change_row(seq, entity, entity_id, op, fields, origin, actor, at) -> ChangeRow:
+    return ChangeRow(seq, entity, entity_id, OPS.get(op, op), tuple(fields), origin, actor, at)
