@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from tandem.crm.import_headers import guess_mapping
 from tandem.crm.models import ImportJob, Module, Org, OrgUser, Record
 from tandem.crm.queries.metadata import fields_of
 from tandem.crm.values import Validator
+from tandem.web import bulk
 from tandem.web.errors import Problem
 from tandem.web.tasks import enqueue_on_commit
 
@@ -164,7 +165,7 @@ def run_import(job_id: int) -> ImportJob:
         # Counting reads the whole file: a bad byte past what the upload checked shows here.
         job.total = sum(1 for _ in _rows(job.path))
         job.save()
-        _lean_sqlite()
+        bulk.lean_connection()
         for batch in _batches(job):
             resolver.apply(batch)
             cleaned = [validator.clean(row) for row in batch]
@@ -211,16 +212,6 @@ def run_import(job_id: int) -> ImportJob:
             ImportJob.State.FAILED,
             _("The import failed unexpectedly; nothing was imported. Please try again."),
         )
-
-
-def _lean_sqlite() -> None:
-    """A big import touches much of the database: on SQLite, keep this worker's connection from
-    holding the 64 MB page cache and 256 MB memory map the settings allow every connection
-    (the pages stay in the OS file cache, where they cost the process nothing)."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA mmap_size=0")
-            cursor.execute("PRAGMA cache_size=-8192")
 
 
 def _finish(job: ImportJob, state: str, message: str) -> ImportJob:

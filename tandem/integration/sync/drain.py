@@ -29,6 +29,7 @@ def drain(integration_id: int, *, budget: float = 5.0) -> bool:
     """Apply what waits for the integration's active modules. Returns True if work is left
     when `budget` seconds have passed (the caller enqueues another drain)."""
     deadline = time.monotonic() + budget
+    bulk.lean_connection()  # an initial sync reads and writes much of the database
     while True:
         worked = False
         for module in ORDER:
