@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.harness import percentile, scenario
+from tandem.web import bulk
 
 FULL = {"crm": 200_000, "desk": 100_000, "edits": 200, "sustain": 60}
 QUICK = {"crm": 20_000, "desk": 10_000, "edits": 40, "sustain": 20}
@@ -65,18 +66,22 @@ def _generate(org, portal, admin, sizes) -> None:
     module = crm.module_for(org, "Contacts")
     email_field = Field.objects.get(module=module, api_name="Email")
     now = timezone.now().isoformat()
-    next_id = (Record.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     rnd = random.Random(7)
     for start in range(0, sizes["crm"], 20_000):
         rows, keys = [], []
-        for i in range(start, min(sizes["crm"], start + 20_000)):
+        chunk = range(start, min(sizes["crm"], start + 20_000))
+        # Ids from the table's own counter (a PostgreSQL sequence moves with them), as the
+        # CRM's bulk create takes them: what the sync creates later never collides.
+        with transaction.atomic():
+            ids = iter(bulk.reserve_ids(Record, len(chunk)))
+        for i in chunk:
+            next_id = next(ids)
             email = f"person{i}@sync.example"
             data = {"First_Name": rnd.choice(["Ana", "Ben", "Cy"]), "Last_Name": f"P{i}",
                     "Email": email}  # fmt: skip
             rows.append((next_id, org.pk, module.pk, json.dumps(data), f"P{i}", email, admin.pk,
                          now, now))  # fmt: skip
             keys.append((next_id, email_field.pk, email))
-            next_id += 1
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO crm_record (id, org_id, module_id, data, name, search, owner_id,"
