@@ -165,7 +165,7 @@ def run_import(job_id: int) -> ImportJob:
         # Counting reads the whole file: a bad byte past what the upload checked shows here.
         job.total = sum(1 for _ in _rows(job.path))
         job.save()
-        bulk.lean_connection()
+        bulk.lean_connection(cache_mb=8, memory_map=False)
         for batch in _batches(job):
             resolver.apply(batch)
             cleaned = [validator.clean(row) for row in batch]
