@@ -9,6 +9,7 @@ from tandem.desk.actions.conversation import (
     file_customer_reply,
     file_incoming,
     store_attachment,
+    vet_upload,
 )
 from tandem.desk.actions.customers import (
     do_delete_customer,
@@ -91,4 +92,5 @@ __all__ = [
     "record_change",
     "sanitize",
     "store_attachment",
+    "vet_upload",
 ]

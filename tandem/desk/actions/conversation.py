@@ -183,8 +183,10 @@ def do_add_comment(
     return comment
 
 
-def store_attachment(ticket: Ticket, upload, *, user=None, thread=None) -> Attachment:
-    """Size-limited, type checked by the bytes (never the name), stored under MEDIA_ROOT."""
+def vet_upload(upload) -> tuple[str, str]:
+    """(name, content type) of a file Desk accepts: size-limited, its type read from its bytes
+    (never its name). Refused with the field `file` otherwise. The integration checks a file
+    meant for a ticket with this too, when it arrives."""
     limit = settings.TANDEM_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise Problem(
@@ -200,7 +202,12 @@ def store_attachment(ticket: Ticket, upload, *, user=None, thread=None) -> Attac
         raise Problem.invalid(
             {"file": [_("This kind of file is not accepted (images, PDF, text, office files).")]}
         )
-    name = os.path.basename(str(upload.name or "file")).strip()[:200] or "file"
+    return os.path.basename(str(upload.name or "file")).strip()[:200] or "file", content_type
+
+
+def store_attachment(ticket: Ticket, upload, *, user=None, thread=None) -> Attachment:
+    """Vetted (vet_upload), stored under MEDIA_ROOT."""
+    name, content_type = vet_upload(upload)
     attachment = Attachment(
         ticket=ticket,
         thread=thread,

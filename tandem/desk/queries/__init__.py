@@ -69,7 +69,6 @@ from tandem.desk.queries.tickets import (
     tickets,
     visible_tickets,
 )
-from tandem.desk.sniff import content_type as file_content_type  # what Desk accepts
 
 __all__ = [
     "TICKET_PRIORITIES",
@@ -102,7 +101,6 @@ __all__ = [
     "departments_of",
     "events_of",
     "export_tickets",
-    "file_content_type",
     "find_contacts",
     "for_list",
     "last_change_sequence",

@@ -5,17 +5,15 @@ file is said at once, not when the ticket is sent."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.desk import actions as desk
-from tandem.desk import queries as desk_queries
 from tandem.integration.actions import ORIGIN
 from tandem.integration.models import StagedFile
 from tandem.integration.tickets.access import Reader
@@ -26,8 +24,6 @@ MOST_PER_TICKET = 10
 
 
 def _delete_files(names) -> None:
-    from django.core.files.storage import default_storage
-
     for name in names:
         default_storage.delete(name)
 
@@ -38,22 +34,7 @@ def do_stage_file(*, reader: Reader, upload) -> StagedFile:
     reader.require_work()
     if upload is None:
         raise Problem.invalid({"file": [_("Choose a file to attach.")]})
-    limit = settings.TANDEM_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise Problem(
-            413,
-            _("The file is larger than the %(size)s MB allowed.")
-            % {"size": limit // (1024 * 1024)},
-            {"file": [_("Too large.")]},
-        )
-    head = upload.read(2048)
-    upload.seek(0)
-    content_type = desk_queries.file_content_type(head)
-    if content_type is None:
-        raise Problem.invalid(
-            {"file": [_("This kind of file is not accepted (images, PDF, text, office files).")]}
-        )
-    name = os.path.basename(str(upload.name or "file")).strip()[:200] or "file"
+    name, content_type = desk.vet_upload(upload)  # as Desk checks its own, at once
     staged = StagedFile(
         integration=reader.link,
         uploaded_by=reader.member.user,
