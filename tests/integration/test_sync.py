@@ -8,6 +8,7 @@ import pytest
 from tandem.integration import actions as link_actions
 from tandem.integration.models import SyncLink
 from tandem.integration.sync import actions as sync_actions
+from tandem.integration.sync import drain as drains
 from tandem.integration.sync.log import reason_text
 
 from .sync_helpers import World
@@ -82,6 +83,19 @@ def test_edits_flow_both_ways_and_are_not_echoed(world):
     world.drain()
     after = world.link.sync_modules.get(module="Contacts")
     assert (after.crm_cursor, after.desk_cursor) == (sm.crm_cursor, sm.desk_cursor)
+
+
+def test_one_batch_reads_both_logs_so_a_busy_side_never_starves_the_other(world):
+    world.enable("Contacts")
+    busy = world.crm_create({"Last_Name": "Busy", "Email": "busy@example.test"})
+    quiet = world.crm_create({"Last_Name": "Quiet", "Email": "quiet@example.test"})
+    world.drain()
+    world.crm_update(busy.id, {"Phone": "+1 555 3000"})
+    world.desk_update(world.partner_of(quiet.id), {"phone": "+1 555 4000"})
+    # One batch: the Desk edit goes with the CRM one, not after the CRM falls quiet.
+    assert drains.step(world.link.id, "Contacts")
+    assert world.desk_row(world.partner_of(busy.id))["phone"] == "+1 555 3000"
+    assert world.crm_data(quiet.id)["Phone"] == "+1 555 4000"
 
 
 @pytest.mark.parametrize(("rule", "winner"), [("crm", "crm"), ("desk", "desk"), ("latest", "desk")])
