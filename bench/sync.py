@@ -271,7 +271,7 @@ def _sustained(rec, port, crm_token, desk_token, pairs, sizes, console) -> None:
     `sustain` seconds, while the sync's own status says how far behind it is; then how long
     until it has caught up, and whether every record ended with its last value on both sides."""
     console.print(f"  sustained: 50 edits/s for {sizes['sustain']} s…")
-    rate, seconds, senders = 50, sizes["sustain"], 5
+    rate, seconds, senders = 50, sizes["sustain"], 10
     last: dict = {}
     lags: list[float] = []
     stop = threading.Event()
