@@ -102,6 +102,8 @@ TANDEM_MAX_UPLOAD_BYTES = config.env_int("TANDEM_MAX_UPLOAD_MB", 20, minimum=1) 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Database sessions, read by a query compiled once (identity.sessions).
+SESSION_ENGINE = "tandem.identity.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

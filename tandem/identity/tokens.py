@@ -12,6 +12,7 @@ from django.utils import timezone
 from tandem.identity import tenants
 from tandem.identity.models import ApiToken, User
 from tandem.web.errors import Problem
+from tandem.web.prepared import Prepared
 
 PREFIX = "tdm_"
 # Recording every use would turn each API read into a write; once a minute is enough to tell.
@@ -57,15 +58,19 @@ def tokens_of(user: User):
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 
 
+# The hash is unique: no ORDER BY needed. Every API request reads it: compiled once.
+_live_by_hash = Prepared(
+    lambda token_hash: ApiToken.objects.select_related("user").filter(
+        token_hash=token_hash, revoked_at__isnull=True, user__is_active=True
+    )[:1]
+)
+
+
 def authenticate(raw: str) -> ApiToken | None:
     """The live token for a presented secret, or None. Records the last-used time."""
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         return None
-    # The hash is unique: no ORDER BY needed (this runs on every API request).
-    found = ApiToken.objects.select_related("user").filter(
-        token_hash=digest(raw), revoked_at__isnull=True, user__is_active=True
-    )
-    token = next(iter(found[:1]), None)
+    token = next(iter(_live_by_hash(digest(raw))), None)
     if token is None:
         return None
     now = timezone.now()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from functools import cache
 from typing import Any
@@ -14,6 +15,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.responses import NinjaJSONEncoder
 from pydantic import create_model
 
 from tandem.web.badinput import bad_text
@@ -194,6 +196,27 @@ def page_of(item: type[Schema]) -> type[Schema]:
     return create_model(
         f"{item.__name__}Page", __base__=Schema, data=(list[item], ...), info=(PageInfo, ...)
     )
+
+
+@cache
+def _readers(schema: type[Schema]) -> list[tuple[str, Any]]:
+    return [(name, getattr(schema, f"resolve_{name}", None)) for name in schema.model_fields]
+
+
+def page_response(schema: type[Schema], rows, next_cursor: str | None) -> HttpResponse:
+    """The `page_of(schema)` envelope, answered directly. Ninja reads each field of each row
+    through a per-attribute getter and pydantic before encoding: on a page of 50 tickets
+    that was a quarter of the call. Here each field is read (or resolved, by the schema's
+    static `resolve_<field>`) once and encoded by ninja's own encoder: the same JSON, which
+    the endpoint still documents through its `response=` schema. Only for rows whose values
+    are already what the schema says (read from the database, not from a client)."""
+    readers = _readers(schema)
+    data = [
+        {name: resolve(row) if resolve else getattr(row, name) for name, resolve in readers}
+        for row in rows
+    ]
+    body = json.dumps({"data": data, "info": {"next_cursor": next_cursor}}, cls=NinjaJSONEncoder)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 def paginate(request: HttpRequest, qs: QuerySet, *, order: tuple[str, ...] = ("-id",)) -> dict:

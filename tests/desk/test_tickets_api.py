@@ -255,3 +255,33 @@ def test_a_new_contact_without_email_or_account_takes_the_address_keeps_the_acco
     assert (body["contact_id"], body["account_id"]) == (bare.id, account.id)
     ticket.refresh_from_db()
     assert ticket.email == ""  # replies no longer go to the previous customer
+
+
+def test_list_rows_are_exactly_what_ninja_and_pydantic_would_answer(desk, portal):
+    """The list answers through web.api.page_response (no per-row pydantic): its JSON must be
+    the schema's, byte for byte, for rows with every kind of value."""
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from tandem.desk.queries.tickets import light_rows
+    from tandem.desk.schemas import TicketRowOut
+    from tandem.web.api import page_of
+
+    ticket = Ticket.objects.filter(portal=portal).order_by("-id").first()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        due_date=timezone.now() - timedelta(hours=1, microseconds=123456),
+        is_escalated=True,
+        crm_deal={"id": 7, "name": "Renewal · Ünïcode", "open": True},
+        cf={"plan": "Gold"},
+    )
+    r = desk("admin").get(f"{T}?limit=5")
+    assert r.status_code == 200 and r["Content-Type"] == "application/json; charset=utf-8"
+    ids = [row["id"] for row in r.json()["data"]]
+    assert ticket.pk in ids
+    by_id = {t.pk: t for t in light_rows(Ticket.objects.filter(pk__in=ids))}
+    rows = [by_id[pk] for pk in ids]
+    envelope = {"data": rows, "info": {"next_cursor": r.json()["info"]["next_cursor"]}}
+    expected = page_of(TicketRowOut).model_validate(envelope).model_dump()
+    assert json.loads(r.content) == json.loads(json.dumps(expected, cls=NinjaJSONEncoder))
+    assert r.content == json.dumps(expected, cls=NinjaJSONEncoder).encode()

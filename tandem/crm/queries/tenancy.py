@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tandem.crm.models import Org, OrgUser
 from tandem.identity.tenants import Membership
+from tandem.web.prepared import Prepared
 
 
 def _membership(member: OrgUser) -> Membership:
@@ -21,16 +22,29 @@ def _membership(member: OrgUser) -> Membership:
     )
 
 
+def _active_members():
+    return OrgUser.objects.select_related("org", "profile").filter(state=OrgUser.State.ACTIVE)
+
+
+# Every request reads these (web.prepared: compiled once, not per request).
+_members_of = Prepared(
+    lambda user_id: _active_members().filter(user_id=user_id).order_by("org__name")
+)
+_member_by_id = Prepared(
+    lambda user_id, pk: _active_members().filter(user_id=user_id, org_id=pk)[:1]
+)
+_member_by_slug = Prepared(
+    lambda user_id, slug: _active_members().filter(user_id=user_id, org__slug=slug)[:1]
+)
+
+
 def memberships(user) -> list[Membership]:
     """Every page reads these (the tenant switcher): one narrow query, the person's own row
     reused rather than joined again."""
     if not user.is_active:
         return []
-    members = OrgUser.objects.select_related("org", "profile").filter(
-        user=user, state=OrgUser.State.ACTIVE
-    )
     found = []
-    for member in members.order_by("org__name"):
+    for member in _members_of(user.pk):
         member.user = user
         found.append(_membership(member))
     return found
@@ -39,14 +53,15 @@ def memberships(user) -> list[Membership]:
 def membership(user, tenant_id: int | None, slug: str | None) -> Membership | None:
     """The person's active membership of one org. Runs on every request, so it is one
     narrow query: the caller has checked that `user` is active, and we reuse that object."""
-    members = OrgUser.objects.select_related("org", "profile").filter(
-        user=user, state=OrgUser.State.ACTIVE
-    )
     if tenant_id is not None:
-        members = members.filter(org_id=tenant_id)
-    if slug is not None:
-        members = members.filter(org__slug=slug)
-    member = next(iter(members[:1]), None)
+        members = _member_by_id(user.pk, int(tenant_id))
+        if slug is not None:
+            members = [m for m in members if m.org.slug == slug]
+    elif slug is not None:
+        members = _member_by_slug(user.pk, str(slug))
+    else:
+        members = _active_members().filter(user_id=user.pk)[:1]
+    member = next(iter(members), None)
     if member is None:
         return None
     member.user = user

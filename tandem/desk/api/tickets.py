@@ -6,7 +6,7 @@ from ninja.responses import Status
 from tandem.desk import actions, queries
 from tandem.desk.queries.tickets import light_rows
 from tandem.desk.schemas import EventOut, StatsOut, TicketIn, TicketOut, TicketRowOut
-from tandem.web.api import keyset_page, page_of, paginate, parse_limit
+from tandem.web.api import keyset_page, page_of, page_response, paginate, parse_limit
 from tandem.web.csvexport import csv_download
 
 router = Router(tags=["Tickets"])
@@ -48,7 +48,7 @@ def list_tickets(
         cursor=cursor or None,
         limit=parse_limit(request.GET.get("limit")),
     )
-    return {"data": rows, "info": {"next_cursor": next_cursor}}
+    return page_response(TicketRowOut, rows, next_cursor)
 
 
 @router.get(

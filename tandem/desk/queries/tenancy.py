@@ -9,6 +9,7 @@ from tandem.desk.ids import as_id
 from tandem.desk.models import Agent, Portal
 from tandem.identity.tenants import Membership
 from tandem.web.errors import Problem
+from tandem.web.prepared import Prepared
 
 
 def _membership(agent: Agent) -> Membership:
@@ -24,14 +25,29 @@ def _membership(agent: Agent) -> Membership:
     )
 
 
+def _active_agents():
+    return Agent.objects.select_related("portal").filter(state=Agent.State.ACTIVE)
+
+
+# Every request reads these (web.prepared: compiled once, not per request).
+_agents_of = Prepared(
+    lambda user_id: _active_agents().filter(user_id=user_id).order_by("portal__name")
+)
+_agent_by_id = Prepared(
+    lambda user_id, pk: _active_agents().filter(user_id=user_id, portal_id=pk)[:1]
+)
+_agent_by_slug = Prepared(
+    lambda user_id, slug: _active_agents().filter(user_id=user_id, portal__slug=slug)[:1]
+)
+
+
 def memberships(user) -> list[Membership]:
     """Every page reads these (the tenant switcher): one narrow query, the person's own row
     reused rather than joined again."""
     if not user.is_active:
         return []
-    agents = Agent.objects.select_related("portal").filter(user=user, state=Agent.State.ACTIVE)
     found = []
-    for agent in agents.order_by("portal__name"):
+    for agent in _agents_of(user.pk):
         agent.user = user
         found.append(_membership(agent))
     return found
@@ -40,13 +56,16 @@ def memberships(user) -> list[Membership]:
 def membership(user, tenant_id: int | None, slug: str | None) -> Membership | None:
     """The person's active membership of one portal. Runs on every request, so it is one
     narrow query: the caller has checked that `user` is active, and we reuse that object."""
-    agents = Agent.objects.select_related("portal").filter(user=user, state=Agent.State.ACTIVE)
-    if tenant_id is not None:
-        agents = agents.filter(portal_id=tenant_id)
-    if slug is not None:
-        agents = agents.filter(portal__slug=slug)
     # Departments are read only when a role check needs them (Agent.department_ids).
-    agent = next(iter(agents[:1]), None)
+    if tenant_id is not None:
+        agents = _agent_by_id(user.pk, int(tenant_id))
+        if slug is not None:
+            agents = [a for a in agents if a.portal.slug == slug]
+    elif slug is not None:
+        agents = _agent_by_slug(user.pk, str(slug))
+    else:
+        agents = _active_agents().filter(user_id=user.pk)[:1]
+    agent = next(iter(agents), None)
     if agent is None:
         return None
     agent.user = user
@@ -64,6 +83,17 @@ def agents_of(portal: Portal):
         .prefetch_related("departments")
         .order_by("user__email")
     )
+
+
+def assignee_choices(portal: Portal) -> list[tuple[int, str]]:
+    """(agent id, name) of the portal's active agents, for a filter's options: one narrow
+    query, no model objects (the ticket list shows it on every load)."""
+    rows = (
+        Agent.objects.filter(portal=portal, state=Agent.State.ACTIVE)
+        .order_by("user__email")
+        .values_list("id", "user__name", "user__email")
+    )
+    return [(pk, name or email) for pk, name, email in rows]
 
 
 def departments_of(portal: Portal):

@@ -1,0 +1,80 @@
+"""web.prepared: reads compiled once give what the ORM gives, for any arguments, and refuse
+the shapes they cannot serve."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tandem.desk.models import Agent
+from tandem.identity.models import User
+from tandem.web.prepared import Prepared
+
+agents_of = Prepared(
+    lambda user_id, role: (
+        Agent.objects.select_related("portal", "user")
+        .filter(user_id=user_id, role=role)
+        .order_by("portal__slug")
+    )
+)
+
+
+def test_a_prepared_read_gives_what_the_orm_gives_for_each_call_s_arguments(demo_data):
+    seen = 0
+    for agent in Agent.objects.all():
+        orm = list(
+            Agent.objects.select_related("portal", "user")
+            .filter(user_id=agent.user_id, role=agent.role)
+            .order_by("portal__slug")
+        )
+        with CaptureQueriesContext(connection) as queries:
+            prepared = agents_of(agent.user_id, agent.role)
+            # Related objects came with the row, as select_related's do: no further query.
+            names = [(a.pk, a.portal.slug, a.user.email, a.joined_at) for a in prepared]
+        assert len(queries) == 1
+        assert names == [(a.pk, a.portal.slug, a.user.email, a.joined_at) for a in orm]
+        seen += len(prepared)
+    assert seen >= 3
+    assert agents_of(-1, "admin") == []
+
+
+user_by_email = Prepared(lambda email: User.objects.filter(email=email)[:1])
+
+
+def test_each_thread_compiles_its_own_and_gets_the_same_answers(transactional_db):
+    ana = User.objects.create_user("ana@example.test", "pw-long-enough-1", name="Ana")
+    assert [u.pk for u in user_by_email("ana@example.test")] == [ana.pk]
+    found = []
+
+    def read():
+        try:
+            found.append([u.pk for u in user_by_email("ana@example.test")])
+            found.append(len(user_by_email.local.compiled))  # its own compiled read
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert found == [[ana.pk], 1]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda email: User.objects.filter(email__icontains=email),  # the value is rewritten
+        lambda pk: User.objects.filter(pk=pk) | User.objects.filter(id__gt=pk),  # used twice
+        lambda pk: User.objects.filter(pk=pk).prefetch_related("groups"),
+    ],
+)
+def test_shapes_a_prepared_read_cannot_serve_are_refused_when_first_compiled(db, build):
+    with pytest.raises(ValueError):
+        Prepared(build)(5 if "pk" in build.__code__.co_varnames else "ana")
+
+
+def test_arguments_other_than_ints_and_strings_are_refused(db):
+    with pytest.raises(TypeError):
+        Prepared(lambda pk: User.objects.filter(pk=pk))(True)
