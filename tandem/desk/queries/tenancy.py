@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tandem.desk.ids import as_id
-from tandem.desk.models import Agent, Portal
+from tandem.desk.models import Agent, Portal, TicketField
 from tandem.identity.tenants import Membership
 from tandem.web.errors import Problem
 from tandem.web.prepared import Prepared
@@ -119,6 +119,17 @@ def agent_for(portal: Portal, agent_id) -> Agent:
 
 def ticket_fields(portal: Portal):
     return portal.ticket_fields.order_by("id")
+
+
+# The ticket page reads them on every open: compiled once (web.prepared).
+_ticket_fields_of = Prepared(
+    lambda portal_id: TicketField.objects.filter(portal_id=portal_id).order_by("id")
+)
+
+
+def ticket_field_list(portal: Portal) -> list:
+    """The portal's custom ticket fields, as a list (ticket_fields, read the fast way)."""
+    return _ticket_fields_of(portal.pk)
 
 
 def ticket_field_for(portal: Portal, field_id):

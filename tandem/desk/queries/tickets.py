@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.desk import search
-from tandem.desk.models import Agent, Attachment, Ticket
+from tandem.desk.models import Agent, Attachment, Comment, Thread, Ticket
 from tandem.web.errors import Problem
+from tandem.web.prepared import Prepared
 
 VIEWS = {
     "all": Q(),
@@ -143,17 +144,48 @@ def light_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
+# Every open of a ticket reads it and its conversation: compiled once (web.prepared).
+_ticket_by_id = Prepared(
+    lambda portal_id, pk: Ticket.objects.select_related(
+        "contact", "account", "product", "assignee__user", "department", "portal"
+    ).filter(portal_id=portal_id, pk=pk)[:1]
+)
+_threads = Prepared(
+    lambda ticket_id: Thread.objects.select_related("author").filter(ticket_id=ticket_id)
+    .order_by("id")
+)  # fmt: skip
+_comments = Prepared(
+    lambda ticket_id: Comment.objects.select_related("author").filter(ticket_id=ticket_id)
+    .order_by("id")
+)  # fmt: skip
+_attachments = Prepared(
+    lambda ticket_id: Attachment.objects.select_related("uploaded_by").filter(ticket_id=ticket_id)
+    .order_by("id")
+)  # fmt: skip
+
+
 def ticket_for(agent: Agent, ticket_id) -> Ticket:
     """One ticket the agent may see; another portal's or another department's is a 404."""
-    ticket = (
-        visible_tickets(agent)
-        .select_related("contact", "account", "product", "assignee__user", "department", "portal")
-        .filter(pk=_int(ticket_id, "ticket_id"))
-        .first()
-    )
+    ticket = next(iter(_ticket_by_id(agent.portal_id, _int(ticket_id, "ticket_id"))), None)
+    if ticket is not None and not agent.is_admin:  # as visible_tickets: its departments only
+        ticket = ticket if ticket.department_id in agent.department_ids() else None
     if ticket is None:
         raise Problem(404, _("No such ticket in this portal."))
     return ticket
+
+
+def conversation_parts(ticket: Ticket) -> tuple[list, list, list]:
+    """The ticket page's reads: (attachments, emails, comments) of the ticket, each in the
+    order they came, each knowing its ticket; an email's files are in its `attachments`."""
+    attachments = _attachments(ticket.pk)
+    threads, comments = _threads(ticket.pk), _comments(ticket.pk)
+    for part in (*attachments, *threads, *comments):
+        part.ticket = ticket
+    for thread in threads:  # read once with the ticket's, not once per email
+        thread._prefetched_objects_cache = {
+            "attachments": [a for a in attachments if a.thread_id == thread.pk]
+        }
+    return attachments, threads, comments
 
 
 def threads_of(ticket: Ticket):

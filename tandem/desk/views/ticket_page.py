@@ -51,16 +51,9 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
     """The ticket page; `typed`: what a refused edit form held ({"form", "field", "value",
     "error"}), shown again in that form with the reason next to the field."""
     me = request.member
-    # The ticket's files are read once: for the side list and for the emails they came with.
-    attachments = list(queries.attachments_of(ticket))
-    threads = list(queries.threads_of(ticket).prefetch_related(None))
-    for thread in threads:
-        thread._prefetched_objects_cache = {
-            "attachments": [a for a in attachments if a.thread_id == thread.pk]
-        }
-    comments = list(queries.comments_of(ticket))
+    attachments, threads, comments = queries.conversation_parts(ticket)
     conversation = sorted([*threads, *comments], key=lambda e: (e.created_at, e.pk))
-    custom = list(queries.ticket_fields(me.portal))
+    custom = queries.ticket_field_list(me.portal)
     fields = [{"name": name, "label": FIELD_LABELS[name]} for name in UPDATABLE]
     fields += [{"name": f"cf.{f.name}", "label": f.label} for f in custom]
     # Only the chosen field's suggestions come with the page (the first, or the one a refused
@@ -78,10 +71,13 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
         # Assign: an Admin picks anyone (names only, not their departments); an Agent can
         # only take the ticket, so the page reads no list for them.
         "agents": (
-            queries.agents_of(me.portal).filter(state="active").prefetch_related(None)
-            if me.is_admin
-            else [me]
+            queries.assignee_choices(me.portal) if me.is_admin else [(me.id, me.user.display_name)]
         ),
+        # Each form of the page posts to one of these: reversed once, not once per form.
+        "urls": {
+            name: reverse(f"desk:ticket_{name}", args=[me.portal.slug, ticket.id])
+            for name in ("update", "send", "comment", "attach", "history", "delete")
+        },
         "cf_labels": {f.name: f.label for f in custom},
         "panels": hooks.ticket_panels(request, ticket),
         "description_text": html_to_text(ticket.description),
