@@ -4,11 +4,12 @@ change-log row per created or changed customer, in the caller's transaction."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,22 @@ FIELDS = {
 REQUIRED = {"contact": "last_name", "account": "account_name", "product": "product_name"}
 
 
+def _compiled(lazy):
+    return re.compile(lazy.pattern, lazy.flags)
+
+
+class _EmailValidator(EmailValidator):
+    """Django's email check, its patterns compiled up front: reached through their lazy
+    wrappers they took two thirds of a check, and the sync checks thousands a second."""
+
+    user_regex = _compiled(EmailValidator.user_regex)
+    domain_regex = _compiled(EmailValidator.domain_regex)
+    literal_regex = _compiled(EmailValidator.literal_regex)
+
+
+validate_email = _EmailValidator()
+
+
 @dataclass
 class BulkResult:
     created: list[int | None] = field(default_factory=list)  # ids, aligned with `creates`
@@ -34,7 +51,7 @@ class BulkResult:
     errors: dict = field(default_factory=dict)  # ("create", index) | ("update", id) -> text
 
 
-def _clean(model, entity: str, data: dict, accounts: set[int]) -> tuple[dict, str]:
+def _clean(limits: dict, entity: str, data: dict, accounts: set[int]) -> tuple[dict, str]:
     clean: dict = {}
     for name in FIELDS[entity]:
         if name not in data:
@@ -49,7 +66,7 @@ def _clean(model, entity: str, data: dict, accounts: set[int]) -> tuple[dict, st
                 return {}, _("Unit price: enter a number.")
         else:
             value = "" if value is None else str(value).strip()
-            limit = model._meta.get_field(name).max_length
+            limit = limits[name]
             if len(value) > limit:
                 return {}, _("%(field)s: at most %(n)s characters.") % {"field": name, "n": limit}
             if name in ("email", "secondary_email") and value:
@@ -109,9 +126,10 @@ def do_bulk_save_customers(
     )
     now = timezone.now()
     result = BulkResult(created=[None] * len(creates))
+    limits = {n: model._meta.get_field(n).max_length for n in FIELDS[entity] if n != "unit_price"}
     fresh = []
     for index, data in enumerate(creates):
-        clean, error = _clean(model, entity, data, accounts)
+        clean, error = _clean(limits, entity, data, accounts)
         if not error and not clean.get(REQUIRED[entity]):
             error = _("%(field)s is required.") % {"field": REQUIRED[entity]}
         if error:
@@ -126,16 +144,23 @@ def do_bulk_save_customers(
         bulk.insert(through, ["product_id", "department_id"], [(pk, department_id) for pk in ids])
     by_fields: dict[tuple, list] = {}
     log = [(pk, "create", names) for pk, (_i, _c, names) in zip(ids, fresh, strict=True)]
-    existing = model.objects.filter(portal=portal, pk__in=list(updates)).in_bulk()
+    # The stored values as plain rows: the sync updates thousands at once.
+    stored = [*FIELDS[entity], *(["account_id"] if entity == "contact" else [])]
+    existing = {
+        row[0]: dict(zip(stored, row[1:], strict=True))
+        for row in model.objects.filter(portal=portal, pk__in=list(updates)).values_list(
+            "pk", *stored
+        )
+    }
     for pk, data in updates.items():
         obj = existing.get(pk)
-        clean, error = _clean(model, entity, data, accounts) if obj else ({}, _("Deleted."))
+        clean, error = _clean(limits, entity, data, accounts) if obj else ({}, _("Deleted."))
         if not error and REQUIRED[entity] in clean and not clean[REQUIRED[entity]]:
             error = _("%(field)s is required.") % {"field": REQUIRED[entity]}
         if error:
             result.errors[("update", pk)] = error
             continue
-        names = tuple(sorted(n for n, value in clean.items() if getattr(obj, n) != value))
+        names = tuple(sorted(n for n, value in clean.items() if obj[n] != value))
         if not names:
             continue
         by_fields.setdefault(names, []).append((*(clean[n] for n in names), now, pk))

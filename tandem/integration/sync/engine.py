@@ -18,6 +18,7 @@ from tandem.desk import actions as desk_actions
 from tandem.desk import queries as desk
 from tandem.integration.models import DeskIntegration, SyncLink, SyncModule
 from tandem.integration.sync import spec as specs
+from tandem.integration.sync.links import Link, links_for, rows_for
 from tandem.integration.sync.log import entry
 from tandem.web import bulk
 from tandem.web.errors import Problem
@@ -45,20 +46,16 @@ class Context:
     def apis(self) -> list[str]:
         return [p[0] for p in self.pairs]
 
-    def _links_of(self, side: str, ids):
-        return SyncLink.objects.filter(
-            integration_id=self.link.id, module=self.spec.module, **{f"{side}_id__in": list(ids)}
-        )
-
-    def links(self, side: str, ids, *, without_shadow: bool = False) -> dict[int, SyncLink]:
-        found = self._links_of(side, ids)
-        if without_shadow:  # the shadow's JSON is most of a link's cost to read
-            found = found.defer("shadow")
+    def links(self, side: str, ids, *, without_shadow: bool = False) -> dict[int, Link]:
+        # Without the shadow when only the link's ids and tombstone are wanted: its JSON is
+        # most of a link's cost to read.
+        found = links_for(self.link.id, self.spec.module, side, ids, shadow=not without_shadow)
         return {getattr(link, f"{side}_id"): link for link in found}
 
     def linked_ids(self, side: str, ids) -> set[int]:
         """Which of `ids` (of `side`) have a link or a tombstone."""
-        return set(self._links_of(side, ids).values_list(f"{side}_id", flat=True))
+        rows = rows_for(self.link.id, self.spec.module, side, ids, [f"{side}_id"])
+        return {row[0] for row in rows}
 
 
 def context(link: DeskIntegration, sm: SyncModule) -> Context | None:
@@ -181,9 +178,10 @@ def _crm_candidates(ctx: Context, wanted: set[str]) -> dict[str, set]:
     return found
 
 
-def _pair_up(ctx, side: str, items, values_of, candidates_of, other_side: str):
+def _pair_up(ctx, side: str, items, values_of, candidates_of, other_side: str, others: dict):
     """Split unlinked records of `side` into (to_link, to_create); skip the ambiguous. A
-    candidate already linked elsewhere is taken; one a tombstone points at may be re-linked."""
+    candidate already linked elsewhere is taken; one a tombstone points at may be re-linked.
+    The candidates' rows read on the way are added to `others` (by id)."""
     keys = {item["id"]: _match_values(ctx, values_of(item)) for item in items}
     wanted = set().union(*keys.values()) if keys else set()
     by_value = candidates_of(ctx, wanted) if wanted else {}
@@ -192,49 +190,49 @@ def _pair_up(ctx, side: str, items, values_of, candidates_of, other_side: str):
     taken = ctx.links(other_side, everyone, without_shadow=True)
     claimed: dict[int, int] = {}
     to_link, to_create = [], []
+
+    def skip(item, mine, code, **args):  # the reason's words only for the few skipped
+        shown = ", ".join(sorted(mine))
+        ctx.log.append(entry(ctx, "skipped", code, **{side + "_id": item["id"]}, search=shown,
+                             value=shown, **args))  # fmt: skip
+        ctx.counts["skipped"] += 1
+
     for item in items:
         mine = keys[item["id"]]
-        found = set().union(*(by_value.get(v, set()) for v in mine)) if mine else set()
-        ids = {side + "_id": item["id"]}
-        shown = ", ".join(sorted(mine))
-        if len(found) > 1:
-            listed = ", ".join(f"#{i}" for i in sorted(found))
-            ctx.log.append(entry(ctx, "skipped", "ambiguous", **ids, search=shown, value=shown,
-                                 ids=listed))  # fmt: skip
-            ctx.counts["skipped"] += 1
-        elif found:
+        found = set().union(*(by_value.get(v, ()) for v in mine)) if mine else ()
+        if not found:
+            to_create.append(item)
+        elif len(found) > 1:
+            skip(item, mine, "ambiguous", ids=", ".join(f"#{i}" for i in sorted(found)))
+        else:
             (other,) = found
             link = taken.get(other)
             if link is not None and not link.gone:
-                mate = getattr(link, f"{side}_id")
-                ctx.log.append(entry(ctx, "skipped", "taken", **ids, search=shown, value=shown,
-                                     other=f"#{mate}"))  # fmt: skip
-                ctx.counts["skipped"] += 1
+                skip(item, mine, "taken", other=f"#{getattr(link, f'{side}_id')}")
             elif other in claimed:
-                ctx.log.append(entry(ctx, "skipped", "claimed", **ids, search=shown, value=shown,
-                                     other=f"#{claimed[other]}"))  # fmt: skip
-                ctx.counts["skipped"] += 1
+                skip(item, mine, "claimed", other=f"#{claimed[other]}")
             else:
                 claimed[other] = item["id"]
                 to_link.append((item, other, link))
-        else:
-            to_create.append(item)
-    return _unique_both_ways(ctx, side, to_link), to_create
+    return _unique_both_ways(ctx, side, to_link, others), to_create
 
 
-def _unique_both_ways(ctx: Context, side: str, to_link: list) -> list:
+def _unique_both_ways(ctx: Context, side: str, to_link: list, others: dict) -> list:
     """A pair is linked only if each is the other's one candidate: a Desk contact whose email
-    two CRM records share is ambiguous from either side, whichever side comes first."""
+    two CRM records share is ambiguous from either side, whichever side comes first. The
+    candidates are read once, locked on PostgreSQL (the merge uses these rows: see below)."""
     if not to_link:
         return to_link
-    others = [other for _item, other, _link in to_link]
+    wanted = [other for _item, other, _link in to_link]
     if side == "crm":
-        rows = desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, others)
+        rows = desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, wanted, lock=_locking())
         values = {row["id"]: desk_values(ctx, row, {}) for row in rows}
         lookup = _crm_candidates
     else:
-        values = {r["id"]: crm_values(ctx, r) for r in crm.records_by_ids(ctx.module, others)}
+        rows = crm.records_by_ids(ctx.module, wanted, lock=_locking())
+        values = {r["id"]: crm_values(ctx, r) for r in rows}
         lookup = _desk_candidates
+    others.update((row["id"], row) for row in rows)
     keys = {other: _match_values(ctx, vals) for other, vals in values.items()}
     by_value = lookup(ctx, set().union(*keys.values())) if keys else {}
     unique = []
@@ -277,21 +275,19 @@ def sync_crm_records(ctx: Context, records: list[dict]) -> None:
     links = ctx.links("crm", [r["id"] for r in records])
     if _locking():
         records = crm.records_by_ids(ctx.module, [r["id"] for r in records], lock=True)
-        partners = [link.desk_id for link in links.values() if not link.gone]
-        desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, partners, lock=True)
+    # Each Desk row is read once, before the writes (which only add rows): the partners here,
+    # the found ones by _pair_up.
+    partners = [link.desk_id for link in links.values() if not link.gone]
+    rows = {row["id"]: row for row in desk.customers_by_ids(
+        ctx.link.portal_id, ctx.spec.entity, partners, lock=_locking())}  # fmt: skip
+    values = {r["id"]: crm_values(ctx, r) for r in records}  # matching and creating share them
     linked = [(r, links[r["id"]]) for r in records if r["id"] in links]
     fresh = [r for r in records if r["id"] not in links]
     to_link, to_create = _pair_up(
-        ctx, "crm", fresh, lambda r: crm_values(ctx, r), _desk_candidates, "desk"
+        ctx, "crm", fresh, lambda r: values[r["id"]], _desk_candidates, "desk", rows
     )
-    if _locking():
-        found = [d for _r, d, _l in to_link]
-        desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, found, lock=True)
     _lock_counters(ctx)
-    _create_in_desk(ctx, to_create)
-    desk_ids = [link.desk_id for _r, link in linked if not link.gone] + [d for _r, d, _l in to_link]
-    rows = {row["id"]: row for row in desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity,
-                                                            desk_ids)}  # fmt: skip
+    _create_in_desk(ctx, to_create, values)
     triples = [(r, rows.get(link.desk_id), link) for r, link in linked if not link.gone]
     triples += [(r, rows.get(d), old) for r, d, old in to_link]
     _reconcile(ctx, triples)
@@ -306,25 +302,17 @@ def sync_desk_rows(ctx: Context, rows: list[dict]) -> None:
     if _locking():
         ids = [row["id"] for row in rows]
         rows = desk.customers_by_ids(ctx.link.portal_id, ctx.spec.entity, ids, lock=True)
-        partners = [link.crm_id for link in links.values() if not link.gone]
-        crm.records_by_ids(ctx.module, partners, lock=True)
+    partners = [link.crm_id for link in links.values() if not link.gone]
+    records = {r["id"]: r for r in crm.records_by_ids(ctx.module, partners, lock=_locking())}
     linked = [(row, links[row["id"]]) for row in rows if row["id"] in links]
     fresh = [row for row in rows if row["id"] not in links] if ctx.two_way else []
     crm_account_of, _ = _account_maps(ctx, [], fresh)
+    values = {row["id"]: desk_values(ctx, row, crm_account_of) for row in fresh}
     to_link, to_create = _pair_up(
-        ctx,
-        "desk",
-        fresh,
-        lambda row: desk_values(ctx, row, crm_account_of),
-        _crm_candidates,
-        "crm",
+        ctx, "desk", fresh, lambda row: values[row["id"]], _crm_candidates, "crm", records
     )
-    if _locking():
-        crm.records_by_ids(ctx.module, [c for _r, c, _l in to_link], lock=True)
     _lock_counters(ctx)
-    _create_in_crm(ctx, to_create)
-    crm_ids = [link.crm_id for _row, link in linked if not link.gone] + [c for _r, c, _l in to_link]
-    records = {r["id"]: r for r in crm.records_by_ids(ctx.module, crm_ids)}
+    _create_in_crm(ctx, to_create, values)
     triples = [(records.get(link.crm_id), row, link) for row, link in linked if not link.gone]
     triples += [(records.get(c), row, old) for row, c, old in to_link]
     _reconcile(ctx, triples)
@@ -333,11 +321,9 @@ def sync_desk_rows(ctx: Context, rows: list[dict]) -> None:
 def unlink(ctx: Context, side: str, ids) -> None:
     """Records deleted on `side`: their links become tombstones; the partner stays (X5)."""
     now = timezone.now()
-    for link in ctx.links(side, ids).values():
-        if link.gone:
-            continue
-        link.gone = side
-        link.save(update_fields=["gone"])
+    live = [link for link in ctx.links(side, ids, without_shadow=True).values() if not link.gone]
+    SyncLink.objects.filter(pk__in=[link.pk for link in live]).update(gone=side)
+    for link in live:
         code = "deleted_in_crm" if side == "crm" else "deleted_in_desk"
         ctx.log.append(entry(ctx, "unlinked", code, crm_id=link.crm_id, desk_id=link.desk_id))
         ctx.counts["unlinked"] += 1
@@ -347,11 +333,11 @@ def unlink(ctx: Context, side: str, ids) -> None:
 # ---- writes ------------------------------------------------------------------------------------
 
 
-def _create_in_desk(ctx: Context, records: list[dict]) -> None:
+def _create_in_desk(ctx: Context, records: list[dict], crm_vals: dict) -> None:
     if not records:
         return
     _, desk_account_of = _account_maps(ctx, records, [])
-    values = [crm_values(ctx, r) for r in records]
+    values = [crm_vals[r["id"]] for r in records]
     creates = [_desk_data(ctx, v, desk_account_of) for v in values]
     result = desk_actions.do_bulk_save_customers(
         actor=ctx.link.authorized_by, portal=ctx.link.portal, entity=ctx.spec.entity,
@@ -373,11 +359,10 @@ def _create_in_desk(ctx: Context, records: list[dict]) -> None:
     save_links(new_links)
 
 
-def _create_in_crm(ctx: Context, rows: list[dict]) -> None:
+def _create_in_crm(ctx: Context, rows: list[dict], desk_vals: dict) -> None:
     if not rows:
         return
-    crm_account_of, _ = _account_maps(ctx, [], rows)
-    values = [desk_values(ctx, row, crm_account_of) for row in rows]
+    values = [desk_vals[row["id"]] for row in rows]
     new_links = []
     for start in range(0, len(rows), 1000):
         chunk = values[start : start + 1000]
@@ -483,13 +468,13 @@ def _update_crm(ctx: Context, record: dict, values: dict) -> bool:
 
 
 def _save_links(ctx: Context, plans, failed_desk: set, failed_crm: set) -> None:
-    new_links, changed = [], []
+    new_links, changed, replaced = [], [], []
     for record, row, link, is_new, new_shadow, conflicts, to_desk, to_crm, c_vals in plans:
         ok = row["id"] not in failed_desk and record["id"] not in failed_crm
         search = " ".join(v for v in c_vals.values() if v)
         if is_new:
             if link is not None:  # a tombstone on one of the two: the new link replaces it
-                link.delete()
+                replaced.append(link.pk)
             new_links.append(_new_link(ctx, record["id"], row["id"], new_shadow if ok else {}))
             ctx.log.append(entry(ctx, "linked", "matched", crm_id=record["id"], desk_id=row["id"],
                                  search=search, match=" + ".join(ctx.sm.match_fields)))  # fmt: skip
@@ -506,5 +491,6 @@ def _save_links(ctx: Context, plans, failed_desk: set, failed_crm: set) -> None:
                                  desk_id=row["id"], field=api, kept=kept, lost=lost,
                                  search=search, winner=winner))  # fmt: skip
             ctx.counts["conflicts"] += 1
+    SyncLink.objects.filter(pk__in=replaced).delete()
     save_links(new_links)
     bulk.update(SyncLink, ["shadow"], [(link.shadow, link.pk) for link in changed])
