@@ -52,9 +52,27 @@ def drain(integration_id: int, *, budget: float = 5.0) -> bool:
 
 
 def step(integration_id: int, module: str):
-    """One batch of one module, in one transaction: True if it did something (INITIAL if the
-    module's initial sync is still under way), False if nothing waits, BUSY if another
-    worker holds the module."""
+    """One batch of each change log of one module, each in its own transaction, or else one
+    batch of its initial sync: True if it did something (INITIAL if the module's initial
+    sync is still under way), False if nothing waits, BUSY if another worker holds it.
+
+    Both logs every time: with edits arriving on one side faster than a batch takes,
+    reading the other only when the first was empty starved it (on PostgreSQL, Desk edits
+    waited 15 s while CRM edits kept coming). Never both in one transaction: the second
+    log's batch would wait for rows a person's edit holds while keeping the change-log
+    counters the first one took, which that edit waits for (a deadlock)."""
+    worked = False
+    for part in ("crm", "desk"):
+        done = _batch(integration_id, module, lambda ctx, side=part: _log(ctx, side))
+        if done == BUSY:
+            return BUSY
+        worked = done or worked  # INITIAL (the module's initial sync goes on) tells the most
+    return worked or _batch(integration_id, module, _initial)
+
+
+def _batch(integration_id: int, module: str, apply):
+    """`apply(ctx)` in one transaction holding the module's row lock, the cursors and counts
+    it moved saved with its writes."""
     with transaction.atomic():
         sm = (
             SyncModule.objects.select_for_update(skip_locked=True, of=("self",))
@@ -73,19 +91,10 @@ def step(integration_id: int, module: str):
             .first()
         )
         ctx = engine.context(link, sm) if link is not None else None
-        if ctx is None:
+        if ctx is None or not apply(ctx):
             return False
-        # Both logs in every batch: with edits arriving on one side faster than a batch
-        # takes, reading the other only when the first was empty starved it (on PostgreSQL
-        # Desk edits waited 15 s while CRM edits kept coming).
-        crm_worked = _log(ctx, "crm")
-        desk_worked = _log(ctx, "desk")
-        worked = crm_worked or desk_worked or _initial(ctx)
-        if worked:
-            _finish(ctx)
-        if worked and sm.initial_state in ("running", "desk"):
-            return INITIAL
-        return worked
+        _finish(ctx)
+        return INITIAL if sm.initial_state in ("running", "desk") else True
 
 
 def _log(ctx: engine.Context, side: str) -> bool:
