@@ -61,13 +61,42 @@ def step(integration_id: int, module: str):
     waited 15 s while CRM edits kept coming). Never both in one transaction: the second
     log's batch would wait for rows a person's edit holds while keeping the change-log
     counters the first one took, which that edit waits for (a deadlock)."""
+    waiting = _waiting(integration_id, module)
     worked = False
     for part in ("crm", "desk"):
+        if part not in waiting:
+            continue
         done = _batch(integration_id, module, lambda ctx, side=part: _log(ctx, side))
         if done == BUSY:
             return BUSY
         worked = done or worked  # INITIAL (the module's initial sync goes on) tells the most
-    return worked or _batch(integration_id, module, _initial)
+    if worked or "initial" not in waiting:
+        return worked
+    return _batch(integration_id, module, _initial)
+
+
+def _waiting(integration_id: int, module: str) -> set[str]:
+    """Which parts of a module have work, read without a lock: a batch takes the write lock
+    (on SQLite, the database's), so a round of the modules must not take it for nothing
+    while people's edits wait for it. A stale answer costs one empty batch, or waits for the
+    next round."""
+    sm = (
+        SyncModule.objects.filter(
+            integration_id=integration_id, module=module, state=SyncModule.State.ACTIVE
+        )
+        .select_related("integration")
+        .first()
+    )
+    if sm is None:
+        return set()
+    waiting = set()
+    if crm.last_change_sequence(sm.integration.org_id) > sm.crm_cursor:
+        waiting.add("crm")
+    if desk.last_change_sequence(sm.integration.portal_id) > sm.desk_cursor:
+        waiting.add("desk")
+    if sm.initial_state in ("running", "desk"):
+        waiting.add("initial")
+    return waiting
 
 
 def _batch(integration_id: int, module: str, apply):
