@@ -1,11 +1,23 @@
 """Org-wide record reads for a reader that is not a person (the integration's sync): by id, in
-id order from a cursor, and by exact value. No profile applies; the caller is scoped by org."""
+id order from a cursor, and by exact value. No profile applies; the caller is scoped by org.
+
+The reads the sync makes by the thousand are plain SQL (building a 5,000-id query and
+converting each value through the ORM was about a third of their cost) and give what the ORM
+gives: the same columns, decoded the same way on SQLite and PostgreSQL (see _reader)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.transaction import TransactionManagementError
+from django.utils.dateparse import parse_datetime
 
 from tandem.crm.models import Field, Module, Org, Record, RecordKey
+
+CHUNK = 10_000  # parameters per query: under SQLite's limit
 
 
 def module_named(org_id: int, api_name: str) -> Module | None:
@@ -17,23 +29,97 @@ def last_change_sequence(org_id: int) -> int:
     return Org.objects.filter(pk=org_id).values_list("change_seq", flat=True).first() or 0
 
 
-def _rows(qs) -> list[dict]:
+def _reader(field):
+    """How the ORM turns the driver's value of `field`'s column into the field's (None: as it
+    comes). SQLite's datetimes come naive and are made aware in the connection's time zone, as
+    its convert_datetimefield_value does, without that one's settings look-ups per value;
+    PostgreSQL's come aware already. Other conversions (JSON) are the ORM's own."""
+    col = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+    if not converters:
+        return None
+    if field.get_internal_type() == "DateTimeField" and connection.vendor == "sqlite":
+        if not settings.USE_TZ:
+            return lambda value: parse_datetime(value) if isinstance(value, str) else value
+        zone = connection.timezone
+
+        def aware(value):
+            if value is None:
+                return None
+            if not isinstance(value, datetime):
+                value = parse_datetime(value)
+            return value if value.utcoffset() is not None else value.replace(tzinfo=zone)
+
+        return aware
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
+
+    return convert
+
+
+def _converted(rows: list, fields) -> list[tuple]:
+    """`rows` (of `fields`' columns) as the ORM gives them, converted column by column."""
+    columns = [
+        list(map(read, column)) if (read := _reader(field)) else column
+        for field, column in zip(fields, zip(*rows, strict=True), strict=False)
+    ]
+    return list(zip(*columns, strict=True))
+
+
+_RECORD_FIELDS = [
+    Record._meta.get_field(name) for name in ("id", "data", "owner_id", "modified_at")
+]
+
+
+def _records(where: str, params: list, suffix: str = "") -> list[dict]:
+    """`{"id", "data", "owner_id", "modified_at"}` of the records `where` selects."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(f.column for f in _RECORD_FIELDS)} FROM {Record._meta.db_table}"  # noqa: S608
+            f" WHERE {where}{suffix}",
+            params,
+        )
+        rows = cursor.fetchall()
     return [
         {"id": pk, "data": data, "owner_id": owner_id, "modified_at": modified_at}
-        for pk, data, owner_id, modified_at in qs.values_list(
-            "id", "data", "owner_id", "modified_at"
-        )
+        for pk, data, owner_id, modified_at in _converted(rows, _RECORD_FIELDS)
     ]
+
+
+def _ids(ids: Iterable) -> list[int]:
+    return [int(i) for i in ids if i is not None]
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 def records_by_ids(module: Module, ids: Iterable[int], *, lock: bool = False) -> list[dict]:
     """`{"id", "data", "owner_id", "modified_at"}` of the module's records among `ids`; with
     `lock`, locked (FOR UPDATE, in id order) until the caller's transaction ends."""
-    wanted = list(ids)
+    wanted = _ids(ids)
     if not wanted:
         return []
-    found = Record.objects.filter(module=module, pk__in=wanted)
-    return _rows(found.select_for_update().order_by("pk") if lock else found)
+    suffix = ""
+    if lock:
+        wanted.sort()  # the chunks one after the other lock in id order
+        suffix = " ORDER BY id"
+        if connection.features.has_select_for_update:
+            if connection.get_autocommit() and connection.features.supports_transactions:
+                raise TransactionManagementError(
+                    "select_for_update cannot be used outside of a transaction."
+                )
+            suffix += " " + connection.ops.for_update_sql()
+    found = []
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        found += _records(
+            f"module_id = %s AND id IN ({_placeholders(chunk)})", [module.pk, *chunk], suffix
+        )
+    return found
 
 
 def lock_change_log(org_id: int) -> None:
@@ -43,7 +129,10 @@ def lock_change_log(org_id: int) -> None:
 
 def records_after(module: Module, after_id: int, limit: int) -> list[dict]:
     """The module's records with id > after_id, in id order, at most `limit`."""
-    return _rows(Record.objects.filter(module=module, pk__gt=after_id).order_by("id")[:limit])
+    if limit <= 0:
+        return []
+    return _records("module_id = %s AND id > %s", [module.pk, int(after_id)],
+                    f" ORDER BY id LIMIT {int(limit)}")  # fmt: skip
 
 
 def count_records(module: Module) -> int:
@@ -58,10 +147,18 @@ def record_ids_by_value(module: Module, field: Field, values: Iterable[str]) -> 
     found: dict[str, set] = {}
     if not wanted:
         return found
-    if field.indexed:
-        rows = RecordKey.objects.filter(field=field, value__in=wanted).values_list(
-            "value", "record_id"
-        )
+    if field.indexed:  # the field is the module's: its keys are the module's records'
+        listed = list(wanted)
+        rows = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(listed), CHUNK):
+                chunk = listed[start : start + CHUNK]
+                cursor.execute(
+                    f"SELECT value, record_id FROM {RecordKey._meta.db_table}"  # noqa: S608
+                    f" WHERE field_id = %s AND value IN ({_placeholders(chunk)})",
+                    [field.pk, *chunk],
+                )
+                rows += cursor.fetchall()
     else:
         rows = Record.objects.filter(
             module=module, **{f"data__{field.api_name}__in": list(wanted)}

@@ -1,11 +1,19 @@
 """Portal-wide customer reads for a reader that is not an agent (the integration's sync): by
-id, in id order from a cursor, and by exact value. The caller is scoped by portal."""
+id, in id order from a cursor, and by exact value. The caller is scoped by portal.
+
+The reads the sync makes by the thousand are plain SQL (building a 5,000-id query and
+converting each value through the ORM was about a third of their cost) and give what the ORM
+gives: the same columns, decoded the same way on SQLite and PostgreSQL (see _reader)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from django.db.models import Q
+from django.conf import settings
+from django.db import connection
+from django.db.transaction import TransactionManagementError
+from django.utils.dateparse import parse_datetime
 
 from tandem.desk.models import Account, Contact, Portal, Product
 
@@ -17,6 +25,7 @@ FIELDS = {
     "product": ("product_name", "product_code", "unit_price"),
 }  # fmt: skip
 EMAIL_FIELDS = {"email", "secondary_email"}
+CHUNK = 10_000  # parameters per query: under SQLite's limit
 
 
 def last_change_sequence(portal_id: int) -> int:
@@ -26,9 +35,68 @@ def last_change_sequence(portal_id: int) -> int:
     )
 
 
-def _rows(entity: str, qs) -> list[dict]:
+def _reader(field):
+    """How the ORM turns the driver's value of `field`'s column into the field's (None: as it
+    comes). SQLite's datetimes come naive and are made aware in the connection's time zone, as
+    its convert_datetimefield_value does, without that one's settings look-ups per value;
+    PostgreSQL's come aware already. Other conversions (decimals) are the ORM's own."""
+    col = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+    if not converters:
+        return None
+    if field.get_internal_type() == "DateTimeField" and connection.vendor == "sqlite":
+        if not settings.USE_TZ:
+            return lambda value: parse_datetime(value) if isinstance(value, str) else value
+        zone = connection.timezone
+
+        def aware(value):
+            if value is None:
+                return None
+            if not isinstance(value, datetime):
+                value = parse_datetime(value)
+            return value if value.utcoffset() is not None else value.replace(tzinfo=zone)
+
+        return aware
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
+
+    return convert
+
+
+def _converted(rows: list, fields) -> list[tuple]:
+    """`rows` (of `fields`' columns) as the ORM gives them, converted column by column."""
+    columns = [
+        list(map(read, column)) if (read := _reader(field)) else column
+        for field, column in zip(fields, zip(*rows, strict=True), strict=False)
+    ]
+    return list(zip(*columns, strict=True))
+
+
+def _fields(entity: str, names) -> list:
+    meta = ENTITIES[entity]._meta
+    return [meta.get_field(name) for name in names]
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _rows(entity: str, where: str, params: list, suffix: str = "") -> list[dict]:
+    """Plain rows (`id`, `updated_at` and the synced fields) of the `entity` rows `where`
+    selects."""
     names = ("id", "updated_at", *FIELDS[entity])
-    return [dict(zip(names, row, strict=True)) for row in qs.values_list(*names)]
+    fields = _fields(entity, names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(f.column for f in fields)}"  # noqa: S608
+            f" FROM {ENTITIES[entity]._meta.db_table} WHERE {where}{suffix}",
+            params,
+        )
+        rows = cursor.fetchall()
+    return [dict(zip(names, row, strict=True)) for row in _converted(rows, fields)]
 
 
 def customers_by_ids(
@@ -36,11 +104,25 @@ def customers_by_ids(
 ) -> list[dict]:
     """Plain rows (`id`, `updated_at` and the synced fields) of `entity` among `ids`; with
     `lock`, locked (FOR UPDATE, in id order) until the caller's transaction ends."""
-    wanted = list(ids)
+    wanted = [int(i) for i in ids if i is not None]
     if not wanted:
         return []
-    found = ENTITIES[entity].objects.filter(portal_id=portal_id, pk__in=wanted)
-    return _rows(entity, found.select_for_update().order_by("pk") if lock else found)
+    suffix = ""
+    if lock:
+        wanted.sort()  # the chunks one after the other lock in id order
+        suffix = " ORDER BY id"
+        if connection.features.has_select_for_update:
+            if connection.get_autocommit() and connection.features.supports_transactions:
+                raise TransactionManagementError(
+                    "select_for_update cannot be used outside of a transaction."
+                )
+            suffix += " " + connection.ops.for_update_sql()
+    found = []
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        where = f"portal_id = %s AND id IN ({_placeholders(chunk)})"
+        found += _rows(entity, where, [int(portal_id), *chunk], suffix)
+    return found
 
 
 def lock_change_log(portal_id: int) -> None:
@@ -49,8 +131,10 @@ def lock_change_log(portal_id: int) -> None:
 
 
 def customers_after(portal_id: int, entity: str, after_id: int, limit: int) -> list[dict]:
-    qs = ENTITIES[entity].objects.filter(portal_id=portal_id, pk__gt=after_id).order_by("id")
-    return _rows(entity, qs[:limit])
+    if limit <= 0:
+        return []
+    return _rows(entity, "portal_id = %s AND id > %s", [int(portal_id), int(after_id)],
+                 f" ORDER BY id LIMIT {int(limit)}")  # fmt: skip
 
 
 def count_customers(portal_id: int, entity: str) -> int:
@@ -67,12 +151,24 @@ def customer_ids_by_value(
     found: dict[str, set] = {}
     if not wanted or not fields:
         return found
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__in": wanted})
-    qs = ENTITIES[entity].objects.filter(Q(portal_id=portal_id) & condition)
-    for row in qs.values_list("id", *fields):
-        for value in row[1:]:
-            if value and str(value) in wanted:
-                found.setdefault(str(value), set()).add(row[0])
+    # One query per field: each is a seek on its (portal, field) index, where one query with
+    # `a IN (...) OR b IN (...)` reads every row of the portal.
+    listed = list(wanted)
+    meta = ENTITIES[entity]._meta
+    table, pk_field = meta.db_table, meta.pk
+    with connection.cursor() as cursor:
+        for field in _fields(entity, fields):
+            as_text = field.get_internal_type() in ("CharField", "TextField")
+            for start in range(0, len(listed), CHUNK):
+                chunk = listed[start : start + CHUNK]
+                params = chunk if as_text else [field.get_db_prep_value(v, connection)
+                                                for v in chunk]  # fmt: skip
+                cursor.execute(
+                    f"SELECT {pk_field.column}, {field.column} FROM {table}"  # noqa: S608
+                    f" WHERE portal_id = %s AND {field.column} IN ({_placeholders(chunk)})",
+                    [int(portal_id), *params],
+                )
+                for pk, value in _converted(cursor.fetchall(), [pk_field, field]):
+                    if value and str(value) in wanted:
+                        found.setdefault(str(value), set()).add(pk)
     return found
