@@ -112,6 +112,7 @@ def database(data: Path) -> dict:
     except Exception as exc:  # the library raises several types for a malformed URL
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["ENGINE"] = "tandem.web.sqlite"  # Django's, writers queued by the kernel
         if not config.get("NAME") or config["NAME"] == ":memory:":
             # Web and worker are separate processes: they must share one database file.
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file path.")
@@ -134,6 +135,10 @@ def database(data: Path) -> dict:
             raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name.")
         config["CONN_HEALTH_CHECKS"] = True
     config["TEST"] = {"NAME": config.get("TEST_NAME")} if config.get("TEST_NAME") else {}
+    if config["ENGINE"] == "tandem.web.sqlite" and not config["TEST"]:
+        # Tests in memory, as Django's SQLite backend does (pytest-django knows that backend
+        # by its name only; without this it would make up a file name from the path).
+        config["TEST"] = {"NAME": ":memory:"}
     return config
 
 

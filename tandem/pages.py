@@ -20,7 +20,17 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.db import connections
 
-THREADS = 8  # per web process: pages that wait on the database overlap; CPU is the GIL's
+
+def _threads() -> int:
+    """Page threads per web process (TANDEM_WEB_THREADS): pages that wait on the database
+    overlap; the CPU is the GIL's. Each thread keeps a database connection (on SQLite each maps
+    the database file, which RSS counts once per thread)."""
+    from tandem.config import env_int
+
+    return env_int("TANDEM_WEB_THREADS", 8, minimum=1)
+
+
+THREADS = _threads()
 KEEP_CONNECTION_SECONDS = 600
 
 
