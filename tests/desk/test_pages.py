@@ -324,3 +324,9 @@ def test_a_contacts_account_stays_chosen_however_far_down_the_alphabet(browser_a
     assert contact.account_id == zulu.id
     account_page = client.get(f"{BASE}/accounts/{zulu.id}/").content.decode()
     assert f'<li><a href="{BASE}/contacts/{contact.id}/">Far</a> </li>' in account_page
+
+
+def test_a_ticket_number_out_of_range_is_a_bad_request_not_a_refusal(browser_as):
+    r = browser_as("agent").get(f"{BASE}/tickets/999999999999999999999/")
+    assert r.status_code == 400
+    assert "ticket_id" in r.content.decode()

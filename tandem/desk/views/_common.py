@@ -116,6 +116,8 @@ def desk_view(view):
         except Problem as exc:
             if exc.status == 404:
                 raise Http404(exc.detail) from None
+            if exc.status == 400:
+                raise  # bad input (an id out of range): a 400 page naming it (web.middleware)
             raise PermissionDenied(exc.detail) from None
 
     return tenant_view("desk")(guarded)
