@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -85,23 +86,23 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def _invalid(request, exc: ValidationError):
         errors = validation_errors(exc)
-        return problem_response(400, "The request has invalid fields.", errors)
+        return problem_response(400, _("The request has invalid fields."), errors)
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
-        return problem_response(401, "A valid API token (Authorization: Bearer …) is required.")
+        return problem_response(401, _("A valid API token (Authorization: Bearer …) is required."))
 
     @api.exception_handler(AuthorizationError)
     def _forbidden_ninja(request, exc):
-        return problem_response(403, str(exc) or "You are not allowed to do that.")
+        return problem_response(403, str(exc) or _("You are not allowed to do that."))
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
-        return problem_response(403, str(exc) or "You are not allowed to do that.")
+        return problem_response(403, str(exc) or _("You are not allowed to do that."))
 
     @api.exception_handler(Http404)
     def _not_found(request, exc):
-        return problem_response(404, "No such object here.")
+        return problem_response(404, _("No such object here."))
 
     @api.exception_handler(DjangoValidationError)
     def _django_invalid(request, exc: DjangoValidationError):
@@ -111,24 +112,25 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             }
         else:
             errors = {"body": [str(m) for m in exc.messages]}
-        return problem_response(400, "The request has invalid fields.", errors)
+        return problem_response(400, _("The request has invalid fields."), errors)
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request, exc):
-        return problem_response(413, "The request body is larger than this server accepts.")
+        return problem_response(413, _("The request body is larger than this server accepts."))
 
     @api.exception_handler(MultiPartParserError)
     def _bad_multipart(request, exc):
         return problem_response(
             400,
-            "The request has invalid fields.",
-            {"body": ["The multipart body could not be read: " + str(exc)]},
+            _("The request has invalid fields."),
+            {"body": [_("The multipart body could not be read: %(reason)s") % {"reason": exc}]},
         )
 
     @api.exception_handler(SuspiciousOperation)
     def _suspicious(request, exc):
         # Too many fields, a file name no storage can hold…: the client's input, not our crash.
-        return problem_response(400, "The request could not be accepted: " + str(exc))
+        detail = _("The request could not be accepted: %(reason)s") % {"reason": exc}
+        return problem_response(400, detail)
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
@@ -140,7 +142,7 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     def _crash(request, exc: Exception):
         # Never leak a traceback to a client; the log keeps it for the operator.
         log.exception("Unhandled error in %s %s", request.method, request.path)
-        return problem_response(500, "Something went wrong on our side. It has been logged.")
+        return problem_response(500, _("Something went wrong on our side. It has been logged."))
 
 
 class TandemApi(NinjaAPI):
