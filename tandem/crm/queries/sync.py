@@ -3,19 +3,17 @@ id order from a cursor, and by exact value. No profile applies; the caller is sc
 
 The reads the sync makes by the thousand are plain SQL (building a 5,000-id query and
 converting each value through the ORM was about a third of their cost) and give what the ORM
-gives: the same columns, decoded the same way on SQLite and PostgreSQL (see _reader)."""
+gives: the same columns, decoded the same way on SQLite and PostgreSQL (web.sqlrows)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
-from django.conf import settings
 from django.db import connection
 from django.db.transaction import TransactionManagementError
-from django.utils.dateparse import parse_datetime
 
 from tandem.crm.models import Field, Module, Org, Record, RecordKey
+from tandem.web.sqlrows import converted
 
 CHUNK = 10_000  # parameters per query: under SQLite's limit
 
@@ -27,46 +25,6 @@ def module_named(org_id: int, api_name: str) -> Module | None:
 def last_change_sequence(org_id: int) -> int:
     """The head of the org's change log (every row up to it is committed and readable)."""
     return Org.objects.filter(pk=org_id).values_list("change_seq", flat=True).first() or 0
-
-
-def _reader(field):
-    """How the ORM turns the driver's value of `field`'s column into the field's (None: as it
-    comes). SQLite's datetimes come naive and are made aware in the connection's time zone, as
-    its convert_datetimefield_value does, without that one's settings look-ups per value;
-    PostgreSQL's come aware already. Other conversions (JSON) are the ORM's own."""
-    col = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-    if not converters:
-        return None
-    if field.get_internal_type() == "DateTimeField" and connection.vendor == "sqlite":
-        if not settings.USE_TZ:
-            return lambda value: parse_datetime(value) if isinstance(value, str) else value
-        zone = connection.timezone
-
-        def aware(value):
-            if value is None:
-                return None
-            if not isinstance(value, datetime):
-                value = parse_datetime(value)
-            return value if value.utcoffset() is not None else value.replace(tzinfo=zone)
-
-        return aware
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, col, connection)
-        return value
-
-    return convert
-
-
-def _converted(rows: list, fields) -> list[tuple]:
-    """`rows` (of `fields`' columns) as the ORM gives them, converted column by column."""
-    columns = [
-        list(map(read, column)) if (read := _reader(field)) else column
-        for field, column in zip(fields, zip(*rows, strict=True), strict=False)
-    ]
-    return list(zip(*columns, strict=True))
 
 
 _RECORD_FIELDS = [
@@ -85,7 +43,7 @@ def _records(where: str, params: list, suffix: str = "") -> list[dict]:
         rows = cursor.fetchall()
     return [
         {"id": pk, "data": data, "owner_id": owner_id, "modified_at": modified_at}
-        for pk, data, owner_id, modified_at in _converted(rows, _RECORD_FIELDS)
+        for pk, data, owner_id, modified_at in converted(rows, _RECORD_FIELDS)
     ]
 
 

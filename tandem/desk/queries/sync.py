@@ -3,19 +3,17 @@ id, in id order from a cursor, and by exact value. The caller is scoped by porta
 
 The reads the sync makes by the thousand are plain SQL (building a 5,000-id query and
 converting each value through the ORM was about a third of their cost) and give what the ORM
-gives: the same columns, decoded the same way on SQLite and PostgreSQL (see _reader)."""
+gives: the same columns, decoded the same way on SQLite and PostgreSQL (web.sqlrows)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
-from django.conf import settings
 from django.db import connection
 from django.db.transaction import TransactionManagementError
-from django.utils.dateparse import parse_datetime
 
 from tandem.desk.models import Account, Contact, Portal, Product
+from tandem.web.sqlrows import converted
 
 ENTITIES = {"contact": Contact, "account": Account, "product": Product}
 FIELDS = {
@@ -33,46 +31,6 @@ def last_change_sequence(portal_id: int) -> int:
     return (
         Portal.objects.filter(pk=portal_id).values_list("last_change_seq", flat=True).first() or 0
     )
-
-
-def _reader(field):
-    """How the ORM turns the driver's value of `field`'s column into the field's (None: as it
-    comes). SQLite's datetimes come naive and are made aware in the connection's time zone, as
-    its convert_datetimefield_value does, without that one's settings look-ups per value;
-    PostgreSQL's come aware already. Other conversions (decimals) are the ORM's own."""
-    col = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-    if not converters:
-        return None
-    if field.get_internal_type() == "DateTimeField" and connection.vendor == "sqlite":
-        if not settings.USE_TZ:
-            return lambda value: parse_datetime(value) if isinstance(value, str) else value
-        zone = connection.timezone
-
-        def aware(value):
-            if value is None:
-                return None
-            if not isinstance(value, datetime):
-                value = parse_datetime(value)
-            return value if value.utcoffset() is not None else value.replace(tzinfo=zone)
-
-        return aware
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, col, connection)
-        return value
-
-    return convert
-
-
-def _converted(rows: list, fields) -> list[tuple]:
-    """`rows` (of `fields`' columns) as the ORM gives them, converted column by column."""
-    columns = [
-        list(map(read, column)) if (read := _reader(field)) else column
-        for field, column in zip(fields, zip(*rows, strict=True), strict=False)
-    ]
-    return list(zip(*columns, strict=True))
 
 
 def _fields(entity: str, names) -> list:
@@ -96,7 +54,7 @@ def _rows(entity: str, where: str, params: list, suffix: str = "") -> list[dict]
             params,
         )
         rows = cursor.fetchall()
-    return [dict(zip(names, row, strict=True)) for row in _converted(rows, fields)]
+    return [dict(zip(names, row, strict=True)) for row in converted(rows, fields)]
 
 
 def customers_by_ids(
@@ -168,7 +126,7 @@ def customer_ids_by_value(
                     f" WHERE portal_id = %s AND {field.column} IN ({_placeholders(chunk)})",
                     [int(portal_id), *params],
                 )
-                for pk, value in _converted(cursor.fetchall(), [pk_field, field]):
+                for pk, value in converted(cursor.fetchall(), [pk_field, field]):
                     if value and str(value) in wanted:
                         found.setdefault(str(value), set()).add(pk)
     return found
