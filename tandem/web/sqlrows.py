@@ -9,7 +9,33 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
+from django.db.transaction import TransactionManagementError
 from django.utils.dateparse import parse_datetime
+
+CHUNK = 10_000  # parameters per query: under SQLite's limit on a statement's parameters
+
+
+def chunks(values: list, size: int = CHUNK):
+    """`values` in slices short enough for one query's parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def locked_in_id_order() -> str:
+    """What ends a read that locks its rows (FOR UPDATE where the database has it) in id
+    order, so that readers locking by chunks never wait for each other in a cycle. Like
+    the ORM's select_for_update, refused outside a transaction."""
+    if not connection.features.has_select_for_update:
+        return " ORDER BY id"
+    if connection.get_autocommit() and connection.features.supports_transactions:
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
+    return f" ORDER BY id {connection.ops.for_update_sql()}"
 
 
 def _reader(field):

@@ -10,12 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.transaction import TransactionManagementError
 
 from tandem.crm.models import Field, Module, Org, Record, RecordKey
-from tandem.web.sqlrows import converted
-
-CHUNK = 10_000  # parameters per query: under SQLite's limit
+from tandem.web.sqlrows import chunks, converted, locked_in_id_order, placeholders
 
 
 def module_named(org_id: int, api_name: str) -> Module | None:
@@ -51,10 +48,6 @@ def _ids(ids: Iterable) -> list[int]:
     return [int(i) for i in ids if i is not None]
 
 
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def records_by_ids(module: Module, ids: Iterable[int], *, lock: bool = False) -> list[dict]:
     """`{"id", "data", "owner_id", "modified_at"}` of the module's records among `ids`; with
     `lock`, locked (FOR UPDATE, in id order) until the caller's transaction ends."""
@@ -64,18 +57,11 @@ def records_by_ids(module: Module, ids: Iterable[int], *, lock: bool = False) ->
     suffix = ""
     if lock:
         wanted.sort()  # the chunks one after the other lock in id order
-        suffix = " ORDER BY id"
-        if connection.features.has_select_for_update:
-            if connection.get_autocommit() and connection.features.supports_transactions:
-                raise TransactionManagementError(
-                    "select_for_update cannot be used outside of a transaction."
-                )
-            suffix += " " + connection.ops.for_update_sql()
+        suffix = locked_in_id_order()
     found = []
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
+    for chunk in chunks(wanted):
         found += _records(
-            f"module_id = %s AND id IN ({_placeholders(chunk)})", [module.pk, *chunk], suffix
+            f"module_id = %s AND id IN ({placeholders(chunk)})", [module.pk, *chunk], suffix
         )
     return found
 
@@ -109,11 +95,10 @@ def record_ids_by_value(module: Module, field: Field, values: Iterable[str]) -> 
         listed = list(wanted)
         rows = []
         with connection.cursor() as cursor:
-            for start in range(0, len(listed), CHUNK):
-                chunk = listed[start : start + CHUNK]
+            for chunk in chunks(listed):
                 cursor.execute(
                     f"SELECT value, record_id FROM {RecordKey._meta.db_table}"  # noqa: S608
-                    f" WHERE field_id = %s AND value IN ({_placeholders(chunk)})",
+                    f" WHERE field_id = %s AND value IN ({placeholders(chunk)})",
                     [field.pk, *chunk],
                 )
                 rows += cursor.fetchall()

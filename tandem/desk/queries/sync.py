@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.transaction import TransactionManagementError
 
 from tandem.desk.models import Account, Contact, Portal, Product
-from tandem.web.sqlrows import converted
+from tandem.web.sqlrows import chunks, converted, locked_in_id_order, placeholders
 
 ENTITIES = {"contact": Contact, "account": Account, "product": Product}
 FIELDS = {
@@ -23,7 +22,6 @@ FIELDS = {
     "product": ("product_name", "product_code", "unit_price"),
 }  # fmt: skip
 EMAIL_FIELDS = {"email", "secondary_email"}
-CHUNK = 10_000  # parameters per query: under SQLite's limit
 
 
 def last_change_sequence(portal_id: int) -> int:
@@ -36,10 +34,6 @@ def last_change_sequence(portal_id: int) -> int:
 def _fields(entity: str, names) -> list:
     meta = ENTITIES[entity]._meta
     return [meta.get_field(name) for name in names]
-
-
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def _rows(entity: str, where: str, params: list, suffix: str = "") -> list[dict]:
@@ -68,17 +62,10 @@ def customers_by_ids(
     suffix = ""
     if lock:
         wanted.sort()  # the chunks one after the other lock in id order
-        suffix = " ORDER BY id"
-        if connection.features.has_select_for_update:
-            if connection.get_autocommit() and connection.features.supports_transactions:
-                raise TransactionManagementError(
-                    "select_for_update cannot be used outside of a transaction."
-                )
-            suffix += " " + connection.ops.for_update_sql()
+        suffix = locked_in_id_order()
     found = []
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        where = f"portal_id = %s AND id IN ({_placeholders(chunk)})"
+    for chunk in chunks(wanted):
+        where = f"portal_id = %s AND id IN ({placeholders(chunk)})"
         found += _rows(entity, where, [int(portal_id), *chunk], suffix)
     return found
 
@@ -117,13 +104,12 @@ def customer_ids_by_value(
     with connection.cursor() as cursor:
         for field in _fields(entity, fields):
             as_text = field.get_internal_type() in ("CharField", "TextField")
-            for start in range(0, len(listed), CHUNK):
-                chunk = listed[start : start + CHUNK]
+            for chunk in chunks(listed):
                 params = chunk if as_text else [field.get_db_prep_value(v, connection)
                                                 for v in chunk]  # fmt: skip
                 cursor.execute(
                     f"SELECT {pk_field.column}, {field.column} FROM {table}"  # noqa: S608
-                    f" WHERE portal_id = %s AND {field.column} IN ({_placeholders(chunk)})",
+                    f" WHERE portal_id = %s AND {field.column} IN ({placeholders(chunk)})",
                     [int(portal_id), *params],
                 )
                 for pk, value in converted(cursor.fetchall(), [pk_field, field]):

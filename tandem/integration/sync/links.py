@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from tandem.integration.models import SyncLink
-
-CHUNK = 10_000  # ids per query: under SQLite's limit on a statement's parameters
+from tandem.web.sqlrows import chunks, placeholders
 
 
 @dataclass(slots=True)
@@ -33,12 +32,11 @@ def rows_for(integration_id: int, module: str, side: str, ids: Iterable[int], co
     key = {"crm": "crm_id", "desk": "desk_id"}[side]
     found = []
     with connection.cursor() as cursor:
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
+        for chunk in chunks(wanted):
             cursor.execute(
                 f"SELECT {', '.join(columns)} FROM {SyncLink._meta.db_table}"  # noqa: S608
                 f" WHERE integration_id = %s AND module = %s AND {key} IN"
-                f" ({', '.join(['%s'] * len(chunk))})",
+                f" ({placeholders(chunk)})",
                 [integration_id, module, *chunk],
             )
             found += cursor.fetchall()
