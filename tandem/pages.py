@@ -18,7 +18,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import connections
+
+from tandem.web.connections import keep_connections
 
 
 def _threads() -> int:
@@ -30,21 +31,11 @@ def _threads() -> int:
 
 
 THREADS = _threads()
-KEEP_CONNECTION_SECONDS = 600
 
 
 def _keep_connections() -> None:
-    """In each page thread: keep the database connection between requests (Django checks it
-    is usable at each request's start and end), instead of connecting for every request."""
-    for conn in connections.all(initialized_only=False):
-        settings_dict = {**conn.settings_dict, "CONN_MAX_AGE": KEEP_CONNECTION_SECONDS}
-        options = settings_dict.get("OPTIONS") or {}
-        if conn.vendor == "sqlite" and "init_command" in options:
-            settings_dict["OPTIONS"] = {
-                **options,
-                "init_command": f"{options['init_command']} {LEAN_PAGE_CONNECTION}",
-            }
-        conn.settings_dict = settings_dict
+    """In each page thread: keep the database connection between requests, lean on SQLite."""
+    keep_connections(sqlite_init=LEAN_PAGE_CONNECTION)
 
 
 # On SQLite a page thread's connection reads through the operating system's file cache, with

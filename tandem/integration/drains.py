@@ -3,16 +3,27 @@ will read the change logs after this commit anyway."""
 
 from __future__ import annotations
 
+from tandem.web.prepared import Prepared
+
 
 def waiting(task, *args) -> bool:
     """Whether `task(*args)` waits in the database queue, not started yet (a started one may
     have read the logs before this commit: then a new one is needed). Only the database
     backend can say; with any other, False."""
     from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
 
     if not isinstance(task.get_backend(), DatabaseBackend):
         return False
-    return DBTaskResult.objects.filter(
-        status="READY", task_path=task.module_path, args_kwargs={"args": list(args), "kwargs": {}}
-    ).exists()
+    wanted = {"args": list(args), "kwargs": {}}
+    return any(queued.args_kwargs == wanted for queued in _queued(task.module_path))
+
+
+def _build_queued(path):
+    from django_tasks_db.models import DBTaskResult
+
+    # A task waits here a moment before a worker takes it: a handful of rows at most.
+    return DBTaskResult.objects.filter(status="READY", task_path=path).only("args_kwargs")
+
+
+# Asked after every write on either side: compiled once (web.prepared).
+_queued = Prepared(_build_queued)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.crm import queries as crm
 from tandem.desk import queries as desk
 from tandem.integration.models import DeskIntegration, IntegrationEvent
+from tandem.web.prepared import Prepared
 
 # Why a link needs attention, by code; %(email)s is the admin who had authorized it.
 REASONS = {
@@ -60,13 +61,23 @@ def active_integration(org_id: int) -> DeskIntegration | None:
     return found if found is not None and found.is_on else None
 
 
+def _links_to(portal, *, on: bool):
+    links = DeskIntegration.objects.select_related("org", "authorized_by").filter(portal_id=portal)
+    if on:
+        states = [DeskIntegration.State.ACTIVE, DeskIntegration.State.NEEDS_ATTENTION]
+        return links.filter(state__in=states).order_by("pk")[:1]
+    return links.order_by("-changed_at")[:1]
+
+
+# Asked after every Desk write (is this portal linked?): compiled once (web.prepared).
+_on_link_to = Prepared(lambda portal: _links_to(portal, on=True))
+_latest_link_to = Prepared(lambda portal: _links_to(portal, on=False))
+
+
 def integration_for_portal(portal_id: int) -> DeskIntegration | None:
     """The link that points at this portal: the one that is on, else the latest one."""
-    links = DeskIntegration.objects.select_related("org", "authorized_by").filter(
-        portal_id=portal_id
-    )
-    on = [DeskIntegration.State.ACTIVE, DeskIntegration.State.NEEDS_ATTENTION]
-    return links.filter(state__in=on).first() or links.order_by("-changed_at").first()
+    found = _on_link_to(portal_id) or _latest_link_to(portal_id)
+    return found[0] if found else None
 
 
 def state_of(integration: DeskIntegration | None) -> str:

@@ -1,12 +1,12 @@
 """`tandem serve` listens on a socket that turns Nagle's algorithm off on every connection it
-accepts, in the process that binds it and in the web worker processes it is handed to: with
-Nagle on, a response written as header then body waits ~40 ms for the client's delayed ACK."""
+accepts (with Nagle on, a response written as header then body waits ~40 ms for the client's
+delayed ACK); with several web processes it hands them the connections in turn, so that a few
+keep-alive connections are shared evenly instead of landing on one process."""
 
 from __future__ import annotations
 
 import asyncio
 import http.client
-import multiprocessing
 import os
 import signal
 import socket
@@ -50,25 +50,64 @@ def nagle_off_on_accepted(sock: socket.socket) -> bool:
     return bool(seen and seen[0])
 
 
-def serve_one_in_a_worker(sock: socket.socket, answers) -> None:
-    answers.put(nagle_off_on_accepted(sock))
-
-
 def test_a_connection_tandem_serve_accepts_has_nagle_off():
     assert nagle_off_on_accepted(serving.listening_socket("127.0.0.1", 0))
 
 
-def test_a_web_worker_process_handed_the_socket_accepts_with_nagle_off():
-    # --workers 2: uvicorn hands the socket to spawned processes, as here.
-    spawn = multiprocessing.get_context("spawn")
-    answers = spawn.Queue()
+def test_connections_are_handed_to_the_web_processes_in_turn_with_nagle_off():
     sock = serving.listening_socket("127.0.0.1", 0)
-    worker = spawn.Process(target=serve_one_in_a_worker, args=(sock, answers))
-    worker.start()
+    port = sock.getsockname()[1]
+    pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) for _ in range(2)]
+    handout = serving.Handout(sock)
+    handout.handoffs = [ours for ours, _theirs in pairs]
+    handout.start()
+    clients = []
     try:
-        assert answers.get(timeout=60) is True
+        received: list[list[socket.socket]] = [[], []]
+        for _ in range(6):
+            clients.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+        for i, (_ours, theirs) in enumerate(pairs):
+            theirs.settimeout(10)
+            for _ in range(3):
+                _data, fds, _flags, _addr = socket.recv_fds(theirs, 1, 1)
+                received[i].append(socket.socket(fileno=fds[0]))
+        assert [len(got) for got in received] == [3, 3]
+        for conn in received[0] + received[1]:
+            assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            conn.close()
     finally:
-        worker.join(timeout=30)
+        handout.stopping.set()
+        handout.join(timeout=10)
+        for client in clients:
+            client.close()
+        for ours, theirs in pairs:
+            ours.close()
+            theirs.close()
+        sock.close()
+
+
+def test_a_web_process_that_is_gone_is_skipped():
+    sock = serving.listening_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    gone_ours, gone_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    gone_theirs.close()  # that process died
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    handout = serving.Handout(sock)
+    handout.handoffs = [gone_ours, ours]
+    handout.start()
+    try:
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+        theirs.settimeout(10)
+        for _ in range(2):
+            _data, fds, _flags, _addr = socket.recv_fds(theirs, 1, 1)
+            socket.socket(fileno=fds[0]).close()
+        for client in clients:
+            client.close()
+    finally:
+        handout.stopping.set()
+        handout.join(timeout=10)
+        for end in (gone_ours, ours, theirs):
+            end.close()
         sock.close()
 
 
@@ -103,6 +142,22 @@ def _web_processes(pid: int) -> set[int]:
     return found
 
 
+def _tcp_connections(pid: int) -> int:
+    """TCP connections open in process `pid` (sockets listed in /proc/net/tcp by inode)."""
+    inodes = set()
+    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
+        inodes.add(line.split()[9])
+    found = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            found += 1
+    return found
+
+
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="uses SQLite")
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_serve_with_two_workers_answers_on_keep_alive_and_stops_them_on_sigterm(tmp_path):
@@ -132,6 +187,17 @@ def test_serve_with_two_workers_answers_on_keep_alive_and_stops_them_on_sigterm(
         assert answers == [(200, b"ok")] * 5
         web = _web_processes(server.pid)
         assert len(web) == 2
+        # 8 keep-alive connections: 4 served by each process.
+        conn.close()
+        time.sleep(0.2)  # its process has seen it close
+        before = {pid: _tcp_connections(pid) for pid in web}
+        eight = [http.client.HTTPConnection("127.0.0.1", port, timeout=5) for _ in range(8)]
+        for conn in eight:
+            conn.request("GET", "/health/")
+            assert conn.getresponse().read() == b"ok"
+        assert {pid: _tcp_connections(pid) - before[pid] for pid in web} == dict.fromkeys(web, 4)
+        for conn in eight:
+            conn.close()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)

@@ -94,3 +94,23 @@ def test_checkpoint_copies_the_write_ahead_log_back(tmp_path, monkeypatch, djang
         logged, copied = worker.checkpoint(db)
         db.close()
     assert logged > 0 and copied == logged
+
+
+def test_an_idle_worker_sees_no_work_and_a_due_task_as_work(db):
+    assert not worker.work_ready()
+    later = noop.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
+    assert not worker.work_ready()  # not due yet
+    now = noop.enqueue()
+    assert worker.work_ready()
+    DBTaskResult.objects.filter(pk=now.id).update(status="SUCCESSFUL")
+    assert not worker.work_ready()
+    DBTaskResult.objects.filter(pk=later.id).update(run_after=timezone.now() - timedelta(seconds=1))
+    assert worker.work_ready()
+
+
+def test_a_batch_worker_runs_a_task_due_now_and_leaves_one_due_later(transactional_db):
+    later = noop.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
+    now = noop.enqueue()
+    worker.run_worker(batch=True, interval=0)
+    assert DBTaskResult.objects.get(pk=now.id).status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(pk=later.id).status == "READY"

@@ -24,6 +24,7 @@ from tandem.desk.models import (
     TicketEvent,
 )
 from tandem.web.errors import Problem
+from tandem.web.prepared import Prepared
 from tandem.web.tasks import enqueue_on_commit
 
 EDITABLE = (
@@ -74,15 +75,32 @@ def event(
     )
 
 
+# The reads that check a ticket's references, compiled once (web.prepared): they run inside
+# the write's transaction, and on SQLite every writer on the machine waits for it.
+_references: dict[tuple, Prepared] = {}
+
+
+def _reference(model, related: tuple, names: tuple) -> Prepared:
+    key = (model, related, names)
+    if key not in _references:
+        _references[key] = Prepared(
+            lambda portal, pk, *values: model.objects.select_related(*related).filter(
+                portal=portal, pk=pk, **dict(zip(names, values, strict=True))
+            )[:1]
+        )
+    return _references[key]
+
+
 def _fk(model, portal_id: int, value, field: str, errors: dict, related=(), **extra):
     if value in (None, ""):
         return None
     pk = as_id(value)
-    found = model.objects.select_related(*related).filter(portal=portal_id, pk=pk, **extra)
-    obj = found.first() if pk else None
-    if obj is None:
+    read = _reference(model, tuple(related), tuple(extra))
+    found = read(portal_id, pk, *extra.values()) if pk else []
+    if not found:
         errors.setdefault(field, []).append(_("No such item in this portal."))
-    return obj
+        return None
+    return found[0]
 
 
 def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> dict:
@@ -141,6 +159,11 @@ def _resolve(ticket: Ticket, data: dict, errors: dict, agent: Agent | None) -> d
     return new
 
 
+_first_department = Prepared(
+    lambda portal: Department.objects.filter(portal=portal).order_by("id").only("id")[:1]
+)
+
+
 def file_ticket(
     *,
     portal: Portal,
@@ -159,8 +182,8 @@ def file_ticket(
     data = dict(data)
     if not data.get("department_id"):
         mine = sorted(agent.department_ids()) if agent and not agent.is_admin else []
-        first = Department.objects.filter(portal=portal).order_by("id").values_list("id")[:1]
-        data["department_id"] = mine[0] if mine else next((row[0] for row in first), None)
+        first = _first_department(portal.id)
+        data["department_id"] = mine[0] if mine else (first[0].pk if first else None)
     if "subject" not in data:
         errors["subject"] = [_("A ticket needs a subject.")]
     inline = data.pop("contact", None)

@@ -11,6 +11,7 @@ from django_tasks import task
 from tandem.integration.drains import waiting
 from tandem.integration.models import DeskIntegration, SyncModule
 from tandem.web.periodic import every
+from tandem.web.prepared import Prepared
 
 log = logging.getLogger("tandem.sync")
 
@@ -30,11 +31,27 @@ def kick(integration_id: int) -> None:
     enqueue_on_commit(drain_integration, integration_id)
 
 
-def _syncing(**where) -> list[int]:
-    active = SyncModule.objects.filter(
+def _syncing_modules(**where):
+    return SyncModule.objects.filter(
         state=SyncModule.State.ACTIVE, integration__state=DeskIntegration.State.ACTIVE, **where
     )
-    return list(active.values_list("integration_id", flat=True).distinct())
+
+
+# Asked after every write on either side: compiled once (web.prepared).
+_syncing_org = Prepared(
+    lambda org: _syncing_modules(integration__org_id=org).only("integration_id")
+)
+_syncing_portal = Prepared(
+    lambda portal: _syncing_modules(integration__portal_id=portal).only("integration_id")
+)
+
+
+def _syncing() -> list[int]:
+    return list(_syncing_modules().values_list("integration_id", flat=True).distinct())
+
+
+def _integrations(modules) -> list[int]:
+    return sorted({module.integration_id for module in modules})
 
 
 def _enqueue(integration_id: int) -> None:
@@ -46,13 +63,13 @@ def _enqueue(integration_id: int) -> None:
 
 def on_crm_change(org_id: int, last_sequence: int) -> None:
     """crm.hooks change listener: the org's log grew (called after commit)."""
-    for integration_id in _syncing(integration__org_id=org_id):
+    for integration_id in _integrations(_syncing_org(org_id)):
         _enqueue(integration_id)
 
 
 def on_desk_change(portal_id: int, last_sequence: int) -> None:
     """desk.hooks change listener: the portal's log grew (called after commit)."""
-    for integration_id in _syncing(integration__portal_id=portal_id):
+    for integration_id in _integrations(_syncing_portal(portal_id)):
         _enqueue(integration_id)
 
 
