@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tandem.desk import queries as desk
 from tandem.integration import actions as link_actions
 from tandem.integration.models import SyncLink
 from tandem.integration.sync import actions as sync_actions
@@ -43,6 +44,28 @@ def test_enabling_again_matches_everything_already_there_without_duplicates(worl
     assert links.count() == world.crm_count() - 1  # the ambiguous look-alike stays unlinked
     sm = world.link.sync_modules.get(module="Contacts")
     assert sm.initial_state == "done" and sm.initial_done == sm.initial_total
+
+
+def test_desks_pass_stops_at_the_contacts_desk_had_when_the_module_was_enabled(world):
+    # The CRM pass creates Desk contacts (ids past Desk's newest at enable time): Desk's pass
+    # does not read them again. A contact a person adds meanwhile comes by the live log.
+    newest = desk.last_customer_id(world.portal.id, "contact")
+    fresh = world.crm_create({"Last_Name": "Nuevo", "Email": "nuevo@example.test"})
+    sync_actions.do_configure(actor=world.member, module="Contacts", body={})
+    sm = world.link.sync_modules.get(module="Contacts")
+    assert sm.initial_desk_until == newest
+    while sm.initial_state == "running":
+        drains.step(world.link.id, "Contacts")
+        sm.refresh_from_db()
+    created = world.partner_of(fresh.id)
+    assert created > newest
+    added = world.desk_create({"last_name": "Meanwhile", "email": "meanwhile@example.test"})
+    world.drain()
+    sm.refresh_from_db()
+    assert sm.initial_state == "done" and sm.initial_desk_after <= newest
+    assert sm.initial_done == sm.initial_total
+    [partner] = SyncLink.objects.filter(integration=world.link, desk_id=added.id, gone="")
+    assert world.crm_data(partner.crm_id)["Email"] == "meanwhile@example.test"
 
 
 def test_a_contact_is_matched_by_email_without_regard_to_case_not_duplicated(world):

@@ -34,6 +34,7 @@ from tandem.desk.queries.sync import (
     customers_after,
     customers_by_ids,
     last_change_sequence,
+    last_customer_id,
     lock_change_log,
 )
 from tandem.desk.queries.tenancy import (
@@ -109,6 +110,7 @@ __all__ = [
     "find_contacts",
     "for_list",
     "last_change_sequence",
+    "last_customer_id",
     "lock_change_log",
     "membership",
     "memberships",

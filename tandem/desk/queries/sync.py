@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Max
 
 from tandem.desk.models import Account, Contact, Portal, Product
 from tandem.web.sqlrows import chunks, converted, locked_in_id_order, placeholders
@@ -75,11 +76,22 @@ def lock_change_log(portal_id: int) -> None:
     list(Portal.objects.select_for_update().filter(pk=portal_id).values_list("pk", flat=True))
 
 
-def customers_after(portal_id: int, entity: str, after_id: int, limit: int) -> list[dict]:
+def customers_after(
+    portal_id: int, entity: str, after_id: int, limit: int, until_id: int | None = None
+) -> list[dict]:
+    """Up to `limit` customers in id order after `after_id` (and up to `until_id`)."""
     if limit <= 0:
         return []
-    return _rows(entity, "portal_id = %s AND id > %s", [int(portal_id), int(after_id)],
-                 f" ORDER BY id LIMIT {int(limit)}")  # fmt: skip
+    where, params = "portal_id = %s AND id > %s", [int(portal_id), int(after_id)]
+    if until_id is not None:
+        where, params = f"{where} AND id <= %s", [*params, int(until_id)]
+    return _rows(entity, where, params, f" ORDER BY id LIMIT {int(limit)}")
+
+
+def last_customer_id(portal_id: int, entity: str) -> int:
+    """The newest customer's id in the portal (0 if none)."""
+    found = ENTITIES[entity].objects.filter(portal_id=portal_id).aggregate(last=Max("id"))
+    return found["last"] or 0
 
 
 def count_customers(portal_id: int, entity: str) -> int:

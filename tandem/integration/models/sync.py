@@ -47,6 +47,10 @@ class SyncModule(models.Model):
     initial_state = models.CharField(max_length=8, blank=True)  # "" | running | done
     initial_crm_after = models.BigIntegerField(default=0)
     initial_desk_after = models.BigIntegerField(default=0)
+    # Desk's newest customer id when the module was enabled: Desk's pass stops there. Those
+    # after it are the CRM pass's own creations (linked already) or came later (the live log
+    # has them). None: no bound (a module enabled before the bound was kept).
+    initial_desk_until = models.BigIntegerField(null=True, blank=True)
     initial_done = models.BigIntegerField(default=0)
     initial_total = models.BigIntegerField(default=0)
     # Counters for the health page (cheap to read at any size).

@@ -167,7 +167,11 @@ def _initial(ctx: engine.Context) -> bool:
         return True
     if sm.initial_state == "desk":
         rows = desk.customers_after(
-            ctx.link.portal_id, ctx.spec.entity, sm.initial_desk_after, INITIAL_BATCH
+            ctx.link.portal_id,
+            ctx.spec.entity,
+            sm.initial_desk_after,
+            INITIAL_BATCH,
+            until_id=sm.initial_desk_until,
         )
         if rows:
             linked = ctx.linked_ids("desk", [row["id"] for row in rows])
@@ -217,6 +221,7 @@ def start_initial(sm: SyncModule, link: DeskIntegration) -> None:
     sm.desk_cursor = desk.last_change_sequence(link.portal_id)
     sm.initial_state, sm.initial_crm_after, sm.initial_desk_after = "running", 0, 0
     total = crm.count_records(module) if module is not None else 0
+    sm.initial_desk_until = desk.last_customer_id(link.portal_id, entity)
     if sm.direction == SyncModule.Direction.TWO_WAY:
         total += desk.count_customers(link.portal_id, entity)
     sm.initial_done, sm.initial_total = 0, total
