@@ -146,10 +146,10 @@ class Handout(threading.Thread):
             handoff = self.handoffs[self.turn]
             if handoff is None:
                 continue
-            try:
-                socket.send_fds(handoff, [b"c"], [conn.fileno()])
+            try:  # never blocking: a process too busy to take it leaves it to the next
+                socket.send_fds(handoff, [b"c"], [conn.fileno()], socket.MSG_DONTWAIT)
                 return
-            except OSError:
+            except OSError:  # gone, or its queue is full
                 continue
         # No web process could take it: closing it tells the client at once.
 
