@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 
 from django.db import close_old_connections, connection, transaction
-from django.db.utils import OperationalError
+from django.db.utils import Error, OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -127,7 +127,16 @@ class QueueWorker(Worker):
             time.sleep(random.random())  # workers started together do not poll in step
         while self.running:
             close_old_connections()
-            claimed = self.claim() if work_ready() else None
+            try:
+                ready = work_ready()
+            except Error:
+                # The kept connection broke (the database restarted, the network dropped):
+                # a new one at the next poll, instead of the worker dying.
+                log.warning("The task queue could not be read; retrying", exc_info=True)
+                connection.close()
+                time.sleep(1)
+                continue
+            claimed = self.claim() if ready else None
             if claimed is not None:
                 self.run_task(claimed)
             elif self.batch and not work_ready():
