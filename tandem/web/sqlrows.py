@@ -38,6 +38,35 @@ def locked_in_id_order() -> str:
     return f" ORDER BY id {connection.ops.for_update_sql()}"
 
 
+def select(model, fields, where: str, params: list, suffix: str = "") -> list[tuple]:
+    """`fields`' columns of the `model` rows `where` selects, converted as the ORM would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(f.column for f in fields)} FROM {model._meta.db_table}"  # noqa: S608
+            f" WHERE {where}{suffix}",
+            params,
+        )
+        rows = cursor.fetchall()
+    return converted(rows, fields)
+
+
+def among_ids(read, scope: str, params: list, ids, *, lock: bool = False) -> list:
+    """`read(where, params, suffix)` of the rows among `ids` within `scope` (a WHERE clause
+    and its `params`), a chunk of ids at a time; with `lock`, locked (FOR UPDATE, in id
+    order) until the caller's transaction ends."""
+    wanted = [int(i) for i in ids if i is not None]
+    if not wanted:
+        return []
+    suffix = ""
+    if lock:
+        wanted.sort()  # the chunks one after the other lock in id order
+        suffix = locked_in_id_order()
+    found = []
+    for chunk in chunks(wanted):
+        found += read(f"{scope} AND id IN ({placeholders(chunk)})", [*params, *chunk], suffix)
+    return found
+
+
 def _reader(field):
     """How the ORM turns the driver's value of `field`'s column into the field's (None: as it
     comes). SQLite's datetimes come naive and are made aware in the connection's time zone, as

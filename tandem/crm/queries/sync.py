@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from tandem.crm.models import Field, Module, Org, Record, RecordKey
-from tandem.web.sqlrows import chunks, converted, locked_in_id_order, placeholders
+from tandem.web.sqlrows import among_ids, chunks, placeholders, select
 
 
 def module_named(org_id: int, api_name: str) -> Module | None:
@@ -31,39 +31,16 @@ _RECORD_FIELDS = [
 
 def _records(where: str, params: list, suffix: str = "") -> list[dict]:
     """`{"id", "data", "owner_id", "modified_at"}` of the records `where` selects."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(f.column for f in _RECORD_FIELDS)} FROM {Record._meta.db_table}"  # noqa: S608
-            f" WHERE {where}{suffix}",
-            params,
-        )
-        rows = cursor.fetchall()
     return [
         {"id": pk, "data": data, "owner_id": owner_id, "modified_at": modified_at}
-        for pk, data, owner_id, modified_at in converted(rows, _RECORD_FIELDS)
+        for pk, data, owner_id, modified_at in select(Record, _RECORD_FIELDS, where, params, suffix)
     ]
-
-
-def _ids(ids: Iterable) -> list[int]:
-    return [int(i) for i in ids if i is not None]
 
 
 def records_by_ids(module: Module, ids: Iterable[int], *, lock: bool = False) -> list[dict]:
     """`{"id", "data", "owner_id", "modified_at"}` of the module's records among `ids`; with
     `lock`, locked (FOR UPDATE, in id order) until the caller's transaction ends."""
-    wanted = _ids(ids)
-    if not wanted:
-        return []
-    suffix = ""
-    if lock:
-        wanted.sort()  # the chunks one after the other lock in id order
-        suffix = locked_in_id_order()
-    found = []
-    for chunk in chunks(wanted):
-        found += _records(
-            f"module_id = %s AND id IN ({placeholders(chunk)})", [module.pk, *chunk], suffix
-        )
-    return found
+    return among_ids(_records, "module_id = %s", [module.pk], ids, lock=lock)
 
 
 def lock_change_log(org_id: int) -> None:

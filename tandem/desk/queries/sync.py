@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Max
 
 from tandem.desk.models import Account, Contact, Portal, Product
-from tandem.web.sqlrows import chunks, converted, locked_in_id_order, placeholders
+from tandem.web.sqlrows import among_ids, chunks, converted, placeholders, select
 
 ENTITIES = {"contact": Contact, "account": Account, "product": Product}
 FIELDS = {
@@ -41,15 +41,8 @@ def _rows(entity: str, where: str, params: list, suffix: str = "") -> list[dict]
     """Plain rows (`id`, `updated_at` and the synced fields) of the `entity` rows `where`
     selects."""
     names = ("id", "updated_at", *FIELDS[entity])
-    fields = _fields(entity, names)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(f.column for f in fields)}"  # noqa: S608
-            f" FROM {ENTITIES[entity]._meta.db_table} WHERE {where}{suffix}",
-            params,
-        )
-        rows = cursor.fetchall()
-    return [dict(zip(names, row, strict=True)) for row in converted(rows, fields)]
+    rows = select(ENTITIES[entity], _fields(entity, names), where, params, suffix)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def customers_by_ids(
@@ -57,18 +50,11 @@ def customers_by_ids(
 ) -> list[dict]:
     """Plain rows (`id`, `updated_at` and the synced fields) of `entity` among `ids`; with
     `lock`, locked (FOR UPDATE, in id order) until the caller's transaction ends."""
-    wanted = [int(i) for i in ids if i is not None]
-    if not wanted:
-        return []
-    suffix = ""
-    if lock:
-        wanted.sort()  # the chunks one after the other lock in id order
-        suffix = locked_in_id_order()
-    found = []
-    for chunk in chunks(wanted):
-        where = f"portal_id = %s AND id IN ({placeholders(chunk)})"
-        found += _rows(entity, where, [int(portal_id), *chunk], suffix)
-    return found
+
+    def read(where: str, params: list, suffix: str) -> list[dict]:
+        return _rows(entity, where, params, suffix)
+
+    return among_ids(read, "portal_id = %s", [int(portal_id)], ids, lock=lock)
 
 
 def lock_change_log(portal_id: int) -> None:
