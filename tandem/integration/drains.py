@@ -3,7 +3,21 @@ will read the change logs after this commit anyway."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from tandem.web.prepared import Prepared
+
+
+def enqueue_drain(task, *args, gather: timedelta | None = None) -> None:
+    """Enqueue `task(*args)` unless it already waits. `gather`: start it that long from now,
+    so that the writes of a busy moment share it (where the task backend can defer)."""
+    if waiting(task, *args):
+        return
+    if gather is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + gather)
+    task.enqueue(*args)
 
 
 def waiting(task, *args) -> bool:

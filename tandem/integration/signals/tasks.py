@@ -7,11 +7,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.utils import timezone
 from django_tasks import task
 
 from tandem.integration import queries
-from tandem.integration.drains import waiting
+from tandem.integration.drains import enqueue_drain
 from tandem.integration.models import DeskIntegration
 from tandem.integration.signals import engine
 from tandem.web.periodic import every
@@ -36,12 +35,8 @@ def desk_changed(portal_id: int, last_sequence: int) -> None:
     if link is None or not link.is_on:
         return
     try:
-        if waiting(drain_signals, link.pk):  # it reads the log after this commit anyway
-            return
-        if drain_signals.get_backend().supports_defer:
-            drain_signals.using(run_after=timezone.now() + GATHER).enqueue(link.pk)
-        else:  # a backend that runs tasks at once (tests)
-            drain_signals.enqueue(link.pk)
+        # One waiting already reads the log after this commit.
+        enqueue_drain(drain_signals, link.pk, gather=GATHER)
     except Exception:
         # The sweep drains it within SWEEP_SECONDS; the Desk write stands.
         log.exception("could not enqueue the signals drain of integration %s", link.pk)

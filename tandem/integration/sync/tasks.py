@@ -8,7 +8,7 @@ import logging
 from django.db.models import Q
 from django_tasks import task
 
-from tandem.integration.drains import waiting
+from tandem.integration.drains import enqueue_drain
 from tandem.integration.models import DeskIntegration, SyncModule
 from tandem.web.periodic import every
 from tandem.web.prepared import Prepared
@@ -57,8 +57,7 @@ def _integrations(modules) -> list[int]:
 def _enqueue(integration_id: int) -> None:
     # A burst of edits costs a drain per worker turn, not one per edit (nor one per write
     # the sync itself makes).
-    if not waiting(drain_integration, integration_id):
-        drain_integration.enqueue(integration_id)
+    enqueue_drain(drain_integration, integration_id)
 
 
 def on_crm_change(org_id: int, last_sequence: int) -> None:
