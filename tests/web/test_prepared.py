@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tandem.desk.models import Agent
 from tandem.identity.models import User
-from tandem.web.prepared import Prepared
+from tandem.web.prepared import Prepared, insert
 
 agents_of = Prepared(
     lambda user_id, role: (
@@ -78,3 +78,70 @@ def test_shapes_a_prepared_read_cannot_serve_are_refused_when_first_compiled(db,
 def test_arguments_other_than_ints_and_strings_are_refused(db):
     with pytest.raises(TypeError):
         Prepared(lambda pk: User.objects.filter(pk=pk))(True)
+
+
+# ---- insert: a new row as save() writes it, its INSERT compiled once ------------------------
+
+
+def _columns(obj) -> dict:
+    """The stored row, read back without the instance's own values."""
+    fresh = type(obj).objects.get(pk=obj.pk)
+    return {f.attname: getattr(fresh, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def test_an_insert_stores_what_save_stores(demo_data):
+    from tandem.desk.models import Change, Portal
+
+    portal = Portal.objects.first()
+    made = [Change(portal=portal, seq=10**6 + i, entity="ticket", entity_id=i, op="create",
+                   fields=["subject", "é"]) for i in (1, 2)]  # fmt: skip
+    made[0].save()
+    with CaptureQueriesContext(connection) as queries:
+        insert(made[1])
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    assert made[1].pk and not made[1]._state.adding
+    saved, inserted = _columns(made[0]), _columns(made[1])
+    for row in (saved, inserted):
+        row.pop("id"), row.pop("seq"), row.pop("entity_id"), row.pop("created_at")
+    assert inserted == saved  # defaults (origin), the JSON list, the foreign key
+
+
+def test_an_insert_sends_the_signals_save_sends(demo_data):
+    from django.db.models import signals
+
+    from tandem.desk.models import Change, Portal
+
+    seen = []
+
+    def heard(sender, instance, **kwargs):
+        seen.append((kwargs.get("created"), instance.pk is not None))
+
+    signals.pre_save.connect(heard, sender=Change)
+    signals.post_save.connect(heard, sender=Change)
+    try:
+        insert(Change(portal=Portal.objects.first(), seq=10**6, entity="ticket", entity_id=1,
+                      op="create"))  # fmt: skip
+    finally:
+        signals.pre_save.disconnect(heard, sender=Change)
+        signals.post_save.disconnect(heard, sender=Change)
+    assert seen == [(None, False), (True, True)]
+
+
+def test_an_insert_keeps_the_length_guard(demo_data):
+    from tandem.desk.models import Change, Portal
+    from tandem.web.errors import Problem
+
+    too_long = Change(portal=Portal.objects.first(), seq=10**6, entity="x" * 17, entity_id=1,
+                      op="create")  # fmt: skip
+    with pytest.raises(Problem) as refused:
+        insert(too_long)
+    assert list(refused.value.errors) == ["entity"] and too_long.pk is None
+
+
+def test_a_row_given_its_own_key_is_saved_as_save_does(demo_data):
+    from tandem.desk.models import Change, Portal
+
+    own = Change(id=987654, portal=Portal.objects.first(), seq=10**6, entity="ticket",
+                 entity_id=1, op="create")  # fmt: skip
+    insert(own)
+    assert Change.objects.filter(pk=987654, seq=10**6).exists()

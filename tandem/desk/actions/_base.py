@@ -10,6 +10,7 @@ from tandem.desk import hooks
 from tandem.desk.models import Agent, Change, Portal
 from tandem.web.counters import bump as counters_bump
 from tandem.web.errors import Problem
+from tandem.web.prepared import insert
 
 DESK = "desk"  # the origin tag of writes made in Desk itself (UI, API, mail-in)
 
@@ -70,7 +71,7 @@ def record_change(
     `seq` is given when the caller already took it (with bump_many); `actor` is who acted (a
     User or an Agent), None for the system or a customer."""
     seq = seq or bump(portal_id, "last_change_seq")
-    change = Change.objects.create(
+    change = Change(
         portal_id=portal_id,
         seq=seq,
         entity=entity,
@@ -81,6 +82,7 @@ def record_change(
         actor_id=actor_id(actor),
         created_at=timezone.now(),
     )
+    insert(change)
     changes_appended(portal_id)
     return change
 
