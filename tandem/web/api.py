@@ -158,7 +158,7 @@ class TandemApi(NinjaAPI):
         found = bad_text(request)  # a malformed multipart raises: handled as a 400 problem
         if found:
             field, message = found
-            raise Problem(400, "The request has invalid fields.", {field: [message]})
+            raise Problem.invalid({field: [message]})
         return super().create_temporal_response(request)
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):

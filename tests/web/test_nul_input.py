@@ -42,3 +42,13 @@ def test_files_may_hold_nul_bytes_and_escaped_text_is_fine(api, demo_data, setti
     upload = SimpleUploadedFile("blob.pdf", b"%PDF-1.4\x00\x00binary", "application/pdf")
     r = client.client.post(f"{T}/{ticket_id}/attachments", {"file": upload}, headers=client.headers)
     assert r.status_code == 201, r.content
+
+
+def test_the_api_refuses_nul_in_the_request_s_language(api, demo_data):
+    # The field's message and the problem's detail alike (the detail was left in English).
+    r = api("admin@acme.test", portal="acme-support").post(
+        T, {"subject": "Bad\u0000subject"}, headers={"Accept-Language": "de"}
+    )
+    assert r.status_code == 400
+    assert r.json()["detail"] == "Die Anfrage enthält ungültige Felder."
+    assert "NUL" in r.json()["errors"]["subject"][0] and "Text" in r.json()["errors"]["subject"][0]
