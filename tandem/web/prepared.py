@@ -17,8 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import QuerySet, signals
 from django.db.models.query import get_related_populators
 
 
@@ -122,9 +122,6 @@ def insert(obj) -> None:
     """Save the new model instance `obj` as `obj.save()` would (pre_save and post_save sent,
     defaults and auto_now applied, its pk set), with its INSERT compiled once per model. A
     model without an automatic pk, or a value the database computes, takes `obj.save()`."""
-    from django.db import router
-    from django.db.models import signals
-
     model = type(obj)
     meta = model._meta
     simple = meta.auto_field is not None and obj.pk is None and not meta.parents

@@ -8,6 +8,7 @@ gives: the same columns, decoded the same way on SQLite and PostgreSQL (web.sqlr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import connection
 from django.db.models import Max
@@ -50,11 +51,7 @@ def customers_by_ids(
 ) -> list[dict]:
     """Plain rows (`id`, `updated_at` and the synced fields) of `entity` among `ids`; with
     `lock`, locked (FOR UPDATE, in id order) until the caller's transaction ends."""
-
-    def read(where: str, params: list, suffix: str) -> list[dict]:
-        return _rows(entity, where, params, suffix)
-
-    return among_ids(read, "portal_id = %s", [int(portal_id)], ids, lock=lock)
+    return among_ids(partial(_rows, entity), "portal_id = %s", [int(portal_id)], ids, lock=lock)
 
 
 def lock_change_log(portal_id: int) -> None:
