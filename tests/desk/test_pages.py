@@ -43,6 +43,17 @@ def test_light_agent_sees_no_composer_but_can_comment(browser_as, ticket):
     assert "only comment" in refused.content.decode() and not mail.outbox
 
 
+def test_light_agent_is_refused_the_new_ticket_form_before_filling_it_in(browser_as):
+    client = browser_as("light")
+    page = client.get(f"{BASE}/tickets/")
+    assert page.status_code == 200 and 'id="new-ticket"' not in page.content.decode()
+    form = client.get(f"{BASE}/tickets/new/")  # typed in, or an old bookmark
+    assert form.status_code == 403 and "only comment" in form.content.decode()
+    refused = client.post(f"{BASE}/tickets/new/", {"subject": "Mine"})
+    assert refused.status_code == 403 and not Ticket.objects.filter(subject="Mine").exists()
+    assert browser_as("agent").get(f"{BASE}/tickets/new/").status_code == 200
+
+
 def test_reply_from_the_page(browser_as, ticket, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client = browser_as("agent")

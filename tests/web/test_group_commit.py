@@ -10,6 +10,8 @@ import time
 import pytest
 from django.db import IntegrityError, connections, transaction
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tandem.web import group_commit
 from tandem.web.group_commit import write_together
@@ -166,3 +168,40 @@ def test_inside_a_transaction_the_piece_is_part_of_it(db_file):
         assert ALIAS not in group_commit._open  # no group: this thread holds the lock
         transaction.set_rollback(True, using=ALIAS)
     assert _rows() == []  # rolled back with the caller's transaction
+
+
+PIECES = st.lists(
+    st.tuples(st.sampled_from(["writes", "fails", "orphan"]), st.sampled_from(["es", "de"])),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(PIECES)
+def test_any_mix_of_pieces_keeps_exactly_what_alone_would(db_file, pieces):
+    """Whatever the pieces gathered behind the lock: with no orphan, exactly the pieces that
+    did not fail are stored, once; with one, nothing, and each of the others is told the
+    commit failed (it would retry alone). A piece that failed itself gets its own error; the
+    others their own result, in their own language."""
+    with connections[ALIAS].cursor() as cursor:
+        cursor.execute("DELETE FROM piece")
+    works = [
+        {"writes": _insert(x), "fails": _fail_after_insert(x), "orphan": _insert(x, 99)}[kind]
+        for x, (kind, _language) in enumerate(pieces)
+    ]
+    outcomes = _together(works, [language for _kind, language in pieces])
+    orphaned = any(kind == "orphan" for kind, _language in pieces)
+    for x, ((kind, language), outcome) in enumerate(zip(pieces, outcomes, strict=True)):
+        if kind == "fails":  # its own error, whatever became of the others
+            assert isinstance(outcome, ValueError) and str(outcome) == f"piece {x} refuses"
+        elif orphaned:
+            assert isinstance(outcome, IntegrityError)
+        else:
+            assert (outcome["x"], outcome["language"]) == (x, language)
+    kept = [x for x, (kind, _l) in enumerate(pieces) if kind == "writes" and not orphaned]
+    assert _rows() == kept

@@ -47,6 +47,7 @@ from tandem.desk.actions.tickets import (
     do_set_crm_deal,
     do_update_ticket,
     file_ticket,
+    require_can_work,
 )
 
 __all__ = [
@@ -90,6 +91,7 @@ __all__ = [
     "invited_agent",
     "rating_refusal",
     "record_change",
+    "require_can_work",
     "sanitize",
     "store_attachment",
     "vet_upload",

@@ -177,6 +177,8 @@ def export_csv(request):
 @require_http_methods(["GET", "POST"])
 def new_ticket(request):
     me = request.member
+    # A light agent may not open tickets: told so (a 403 page) before filling in the form.
+    actions.require_can_work(me)
     if request.method == "POST":
         data = {
             k: request.POST[k].strip()
