@@ -11,6 +11,7 @@ class DeskConfig(AppConfig):
     def ready(self) -> None:
         from tandem.desk import limits, queries, tasks  # noqa: F401 — SLA sweep, text limits
         from tandem.identity import tenants
+        from tandem.web.badinput import register_field_labels
         from tandem.web.nav import register_tabs
 
         tenants.register(
@@ -22,6 +23,7 @@ class DeskConfig(AppConfig):
             )
         )
         register_tabs("desk", _tabs)
+        register_field_labels("/desk/", _field_labels)
         post_migrate.connect(_repair_search, sender=self)
 
 
@@ -31,6 +33,12 @@ def _repair_search(sender, using, **kwargs):
     from tandem.desk import search
 
     search.repair(connections[using])
+
+
+def _field_labels():
+    from tandem.desk.views._common import FIELD_LABELS
+
+    return FIELD_LABELS
 
 
 def _tabs(request, membership):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,23 @@ _BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
 # In JSON bytes: an escaped NUL or surrogate, or a raw CESU-8 surrogate (json.loads lets it
 # through with "surrogatepass"). Only a body holding one of these is parsed here.
 _SUSPECT_JSON = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
+# The labels of form fields, by the path their forms post to: each domain registers its own
+# (web knows none), so a page's refusal names "Last name", not `last_name`.
+_field_labels: list[tuple[str, Callable[[], Mapping]]] = []
+
+
+def register_field_labels(path_prefix: str, labels: Callable[[], Mapping]) -> None:
+    """`labels()` → {field: label} for the forms of pages under `path_prefix`."""
+    _field_labels.append((path_prefix, labels))
+
+
+def field_labels_for(request: HttpRequest) -> Mapping:
+    for prefix, labels in _field_labels:
+        if request.path.startswith(prefix):
+            return labels()
+    return {}
 
 
 def bad_char_message(text: str):

@@ -4,7 +4,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from tandem.web.api import problem_response
-from tandem.web.badinput import bad_text
+from tandem.web.badinput import bad_text, field_labels_for
 from tandem.web.errors import Problem
 
 
@@ -54,7 +54,8 @@ class RefuseNulMiddleware:
         if found is None:
             return self.get_response(request)
         field, message = found
-        return _bad_request(request, f"{field}: {message}")
+        label = field_labels_for(request).get(field, field)
+        return _bad_request(request, f"{label}: {message}")
 
     def process_exception(self, request, exception):
         # Invalid input that no view caught — the last guard (web.limits) refusing text longer
@@ -64,7 +65,7 @@ class RefuseNulMiddleware:
         if isinstance(exception, DjangoValidationError):
             return _bad_request(request, " ".join(exception.messages))
         if isinstance(exception, Problem) and exception.status == 400:
-            return _bad_request(request, exception.text())
+            return _bad_request(request, exception.text(field_labels_for(request)))
         return None
 
 

@@ -3,6 +3,8 @@ store it: it used to be a 500 there, in a write or in a search)."""
 
 import json
 
+import pytest
+
 from tandem.desk.models import Ticket
 
 T = "/api/desk/v1/tickets"
@@ -28,6 +30,21 @@ def test_a_form_with_nul_is_a_400_page(client, person):
     client.force_login(person("agent@acme.test"))
     r = client.post("/desk/acme-support/tickets/new/", {"subject": "x\x00y"})
     assert r.status_code == 400 and b"NUL" in r.content
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Last name: "), ("de", "Nachname: "), ("es", "Apellidos: ")]
+)
+def test_a_form_with_nul_names_the_field_by_its_label(client, person, language, label):
+    agent = person("agent@acme.test")
+    agent.language = language
+    agent.save(update_fields=["language"])
+    client.force_login(agent)
+    body = {"subject": "Help", "last_name": "x\x00y", "email": "nul@example.com"}
+    r = client.post("/desk/acme-support/tickets/new/", body)
+    page = r.content.decode()
+    assert r.status_code == 400 and label in page and "last_name" not in page
+    assert not Ticket.objects.filter(subject="Help").exists()
 
 
 def test_files_may_hold_nul_bytes_and_escaped_text_is_fine(api, demo_data, settings, tmp_path):
