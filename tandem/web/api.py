@@ -30,6 +30,7 @@ from tandem.web.pagination import (  # noqa: F401  (re-exported: the APIs' one i
     keyset_page,
     parse_limit,
 )
+from tandem.web.schema_errors import schema_message
 
 log = logging.getLogger("tandem.api")
 
@@ -70,11 +71,11 @@ def _field_of(loc: list | tuple) -> str:
 def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        msg = str(err.get("msg", "Invalid value."))
+        msg = str(err.get("msg", ""))
         if err.get("type") == "json_invalid" or ("JSON" in msg and not err.get("loc")):
-            errors.setdefault("body", []).append("The request body is not valid JSON.")
+            errors.setdefault("body", []).append(_("The request body is not valid JSON."))
             continue
-        errors.setdefault(_field_of(err.get("loc", ())), []).append(msg)
+        errors.setdefault(_field_of(err.get("loc", ())), []).append(schema_message(err))
     return errors
 
 

@@ -120,3 +120,52 @@ def test_mail_in_prints_a_refusal_made_of_translatable_messages(person, capsys):
     err = capsys.readouterr().err
     assert code == mailin.EX_DATAERR, err
     assert "department_id: A ticket needs a department." in err
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            {
+                "subject": ["At most 255 characters."],
+                "due_date": ["Enter a valid date/time."],
+                "colour": ["This field is not known here."],
+                "cf": ["Give an object ({…})."],
+                "is_escalated": ["Give true or false."],
+            },
+        ),
+        (
+            "de",
+            {
+                "subject": ["Höchstens 255 Zeichen."],
+                "due_date": ["Geben Sie ein gültiges Datum mit Uhrzeit ein."],
+                "colour": ["Dieses Feld ist hier nicht bekannt."],
+                "cf": ["Geben Sie ein Objekt an ({…})."],
+                "is_escalated": ["Geben Sie true oder false an."],
+            },
+        ),
+        (
+            "es",
+            {
+                "subject": ["Como máximo 255 caracteres."],
+                "due_date": ["Introduzca una fecha y hora válidas."],
+                "colour": ["Este campo no se conoce aquí."],
+                "cf": ["Indique un objeto ({…})."],
+                "is_escalated": ["Indique true o false."],
+            },
+        ),
+    ],
+)
+def test_a_body_that_does_not_fit_the_schema_is_told_in_the_requests_language(
+    desk, language, expected
+):
+    # pydantic writes its messages in English only ("String should have at most 255
+    # characters"): the German client got a German detail over English field messages.
+    body = {"subject": "x" * 300, "due_date": "soon", "cf": 3, "is_escalated": "maybe"}
+    body["colour"] = "red"
+    answer = problem(
+        desk("agent").post(f"{API}/tickets", body, headers={"accept-language": language}), 400
+    )
+    assert {field: answer["errors"].get(field) for field in expected} == expected
+    assert not Ticket.objects.filter(subject__startswith="xxx").exists()
