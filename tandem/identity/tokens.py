@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.identity import tenants
 from tandem.identity.models import ApiToken, User
@@ -30,7 +31,7 @@ def do_create_token(
     """Create a token for `actor` in a tenant they belong to. Returns the token and its secret,
     which is never stored and cannot be shown again."""
     if tenants.membership(actor, kind, tenant_id=tenant_id) is None:
-        raise Problem(403, "You are not an active member of that tenant.")
+        raise Problem(403, _("You are not an active member of that tenant."))
     raw = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor,
@@ -47,7 +48,7 @@ def do_create_token(
 def do_revoke_token(*, actor: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(user=actor, pk=token_id).first()
     if token is None:
-        raise Problem(404, "No such token.")
+        raise Problem(404, _("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -183,7 +183,8 @@ def new_api(*, title: str, namespace: str, auth, description: str = "") -> Ninja
 
 @csrf_exempt  # an unknown path is a 404 for every method; CSRF has nothing to protect here
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    return problem_response(404, f"There is no API endpoint at {request.path}.")
+    detail = _("There is no API endpoint at %(path)s.") % {"path": request.path}
+    return problem_response(404, detail)
 
 
 # ---- cursor pagination (the keyset machinery is in pagination.py) ------------------------

@@ -24,7 +24,9 @@ class ApiProblemMiddleware:
         ):
             allowed = response.get("Allow", "")
             problem = problem_response(
-                405, f"{request.method} is not allowed here. Allowed: {allowed or 'none'}."
+                405,
+                _("%(method)s is not allowed here. Allowed: %(allowed)s.")
+                % {"method": request.method, "allowed": allowed or _("none")},
             )
             if allowed:
                 problem["Allow"] = allowed

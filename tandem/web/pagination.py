@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tandem.web.errors import Problem
 
@@ -27,7 +28,9 @@ BIGINT = 2**63
 
 
 def _bad_cursor() -> Problem:
-    return Problem(400, "The cursor is not one this API gave out.", {"cursor": ["Invalid cursor."]})
+    return Problem(
+        400, _("The cursor is not one this API gave out."), {"cursor": [_("Invalid cursor.")]}
+    )
 
 
 def _encode(value: Any) -> Any:
@@ -77,7 +80,9 @@ def parse_limit(raw: Any) -> int:
         limit = 0
     if not 1 <= limit <= MAX_LIMIT:
         raise Problem(
-            400, f"limit must be between 1 and {MAX_LIMIT}.", {"limit": [f"Use 1 to {MAX_LIMIT}."]}
+            400,
+            _("limit must be between 1 and %(max)s.") % {"max": MAX_LIMIT},
+            {"limit": [_("Use 1 to %(max)s.") % {"max": MAX_LIMIT}]},
         )
     return limit
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tandem.crm import standard
 from tandem.crm.models import Org, OrgUser, Profile
@@ -17,9 +18,10 @@ def do_create_org(*, actor, name: str, slug: str | None = None) -> Org:
     """A new org with its standard profiles; the creator is its first Administrator."""
     name = (name or "").strip()
     if not name:
-        raise Problem.invalid({"name": ["An org needs a name."]})
+        raise Problem.invalid({"name": [_("An org needs a name.")]})
     if slug and Org.objects.filter(slug=slug).exists():
-        raise Problem(409, f"The org address {slug!r} is taken.", {"slug": ["Already taken."]})
+        taken = _("The org address '%(slug)s' is taken.") % {"slug": slug}
+        raise Problem(409, taken, {"slug": [_("Already taken.")]})
     org = Org.objects.create(name=name, slug=unique_slug(Org.objects.all(), name, slug, "org"))
     admin = Profile.objects.create(
         org=org, name="Administrator", is_administrator=True, features=list(Profile.FEATURES)
@@ -50,7 +52,8 @@ def do_add_member(*, actor, org: Org, user, profile_name: str = "Standard") -> O
     )
     profile = Profile.objects.filter(org=org, name=profile_name).first()
     if profile is None:
-        raise Problem.invalid({"profile": [f"No profile named {profile_name!r}."]})
+        unknown = _("No profile named '%(name)s'.") % {"name": profile_name}
+        raise Problem.invalid({"profile": [unknown]})
     member, created = OrgUser.objects.get_or_create(
         org=org, user=user, defaults={"profile": profile}
     )

@@ -78,11 +78,13 @@ def members_of(org: Org):
 
 def member_for(org: Org, user_id: int) -> OrgUser:
     """One person of this org by their user id; anyone else is a 404."""
+    from django.utils.translation import gettext as _
+
     from tandem.web.errors import Problem
 
     member = members_of(org).filter(user_id=user_id).first()
     if member is None:
-        raise Problem(404, "No such user in this org.")
+        raise Problem(404, _("No such user in this org."))
     return member
 
 

@@ -3,6 +3,8 @@ newest first, searchable and filterable."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from tandem.integration.models import DeskIntegration, SyncLogEntry, SyncModule
 from tandem.integration.sync import actions, drain
 from tandem.integration.sync.log import reason_text
@@ -43,9 +45,10 @@ def entries(link: DeskIntegration | None, *, module=None, outcome=None, q=None):
     """The integration's log entries, filtered; an unknown filter value is a 400 naming it."""
     errors = {}
     if module and module not in ("Accounts", "Contacts", "Products"):
-        errors["module"] = ["Choose Accounts, Contacts or Products."]
+        errors["module"] = [_("Choose Accounts, Contacts or Products.")]
     if outcome and outcome not in OUTCOMES:
-        errors["outcome"] = [f"Choose one of {', '.join(sorted(OUTCOMES))}."]
+        choices = ", ".join(sorted(OUTCOMES))
+        errors["outcome"] = [_("Choose one of: %(values)s.") % {"values": choices}]
     if errors:
         raise Problem.invalid(errors)
     qs = SyncLogEntry.objects.filter(integration=link) if link else SyncLogEntry.objects.none()

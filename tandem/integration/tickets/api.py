@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 from pydantic import ValidationError
@@ -116,7 +117,7 @@ def _new_ticket_body(request) -> tuple[dict, object]:
         try:
             raw = json.loads(request.body or b"{}")
         except ValueError:
-            raise Problem.invalid({"body": ["The request body is not valid JSON."]}) from None
+            raise Problem.invalid({"body": [_("The request body is not valid JSON.")]}) from None
         upload = None
     try:
         body = NewTicketIn.model_validate(raw)
