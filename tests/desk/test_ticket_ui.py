@@ -301,6 +301,21 @@ def test_history_queries_do_not_grow_with_the_history(
 # The ticket list: email box, customer and product filters, views, sorts
 
 
+@pytest.mark.parametrize(
+    ("language", "status", "priority"), [("de", "Offen", "Dringend"), ("es", "Abierto", "Urgente")]
+)
+def test_the_list_rows_say_status_and_priority_in_the_agents_language(
+    browser_as, person, make_ticket, language, status, priority
+):
+    make_ticket("Fire <b>now</b>", priority="Urgent")
+    agent = person("admin@acme.test")
+    agent.language = language
+    agent.save(update_fields=["language"])
+    page = browser_as("admin").get("/desk/acme-support/tickets/").content.decode()
+    row = page[page.index("Fire &lt;b&gt;now&lt;/b&gt;") :].split("</tr>")[0]
+    assert f"<td>{status}</td><td>{priority}</td>" in row
+
+
 def test_the_list_has_an_email_box_and_every_sort_of_the_api(browser_as, make_ticket):
     make_ticket("Mine", contact={"last_name": "M", "email": "mine@x.test"})
     make_ticket("Theirs", contact={"last_name": "T", "email": "theirs@x.test"})
