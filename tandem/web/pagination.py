@@ -175,6 +175,8 @@ def keyset_page(
 
 
 def _attr(obj: Any, path: str) -> Any:
+    if isinstance(obj, dict):  # a row of .values()
+        return obj[path]
     for part in path.split("__"):
         obj = getattr(obj, part)
     return obj

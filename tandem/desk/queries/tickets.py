@@ -129,8 +129,18 @@ def sort_order(sort: str | None) -> tuple[str, ...]:
     return SORTS[sort]
 
 
-def for_list(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return qs.select_related("contact", "assignee__user", "department")
+# What a row of the agents' list shows, read as plain values: as models (a ticket, its contact,
+# department and assignee's user) the 150 instances of a page were a sixth of its time.
+LIST_COLUMNS = (
+    "id", "number", "subject", "status", "priority", "email", "due_date", "is_overdue", "is_open",
+    "is_escalated", "contact__first_name", "contact__last_name", "department__name",
+    "assignee__user__name", "assignee__user__email",
+)  # fmt: skip
+
+
+def for_list(qs: QuerySet[Ticket]) -> QuerySet:
+    """The list's rows: a dict of LIST_COLUMNS per ticket."""
+    return qs.values(*LIST_COLUMNS)
 
 
 PREVIEW_CHARS = 200
