@@ -142,6 +142,18 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["portal", "email", "id"], name="desk_t_email"),
             models.Index(fields=["portal", "due_date", "id"], name="desk_t_due"),
+            # The flag views sorted by due date, as a lead triaging overdue tickets does: with
+            # only the index above, SQLite sorted all of a view's tickets for each page (1.3-2.3
+            # s at 1,000,000 tickets).
+            *[
+                models.Index(fields=["portal", "due_date", "id"], condition=flag, name=name)
+                for name, flag in (
+                    ("desk_t_open_due_p", Q(is_open=True)),
+                    ("desk_t_overdue_due_p", Q(is_overdue=True)),
+                    ("desk_t_escalated_due_p", Q(is_escalated=True)),
+                    ("desk_t_high_due_p", Q(is_high_priority=True)),
+                )
+            ],
             # Covering the stats aggregate: a customer's figures come from the index alone.
             models.Index(fields=["contact", "id", *STATS_COLUMNS], name="desk_t_contact_s"),
             models.Index(fields=["account", "id", *STATS_COLUMNS], name="desk_t_account_s"),
