@@ -157,6 +157,9 @@ def keyset_page(
     qs = qs.order_by(*_order_expressions(qs, order))
     if cursor:
         values, nullable = _checked(qs, fields, decode_cursor(cursor, len(fields)))
+        if len(fields) == 2 and nullable[0] and values[0] is not None and not nullable[1]:
+            rows = _after_a_value_nulls_last(qs, order, values, limit + 1)
+            return _page(rows, fields, limit)
         after = Q(pk__in=[])
         # (a, b, c) > (x, y, z) lexicographically, honouring each field's direction.
         for i, field in enumerate(fields):
@@ -165,13 +168,31 @@ def keyset_page(
                 clause &= _equal(fields[j], values[j])
             after |= clause
         qs = qs.filter(after)
-    rows = list(qs[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([_attr(last, f) for f in fields])
-    return rows, next_cursor
+    return _page(list(qs[: limit + 1]), fields, limit)
+
+
+def _page(rows: list, fields: list[str], limit: int) -> tuple[list, str | None]:
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor([_attr(rows[-1], f) for f in fields])
+
+
+def _after_a_value_nulls_last(qs: QuerySet, order: tuple[str, ...], values: list, count: int):
+    """Up to `count` rows of `qs` (ordered by `order`: a nullable field, NULLs last, then a
+    unique one) after a cursor whose first value is not NULL: the rows with a value after it,
+    then the NULL rows. As one query ("… OR due_date IS NULL OR …") SQLite sorted the whole
+    table for each page (3-5 s for the second page of all tickets by due date, at 1,000,000);
+    each of these two walks the index from where the page starts."""
+    (first, second), (value, tie) = [f.lstrip("-") for f in order], values
+    first_desc, second_desc = (item.startswith("-") for item in order)
+    # (first, second) after (value, tie): first at or beyond value, but not (value, ≤ tie).
+    from_value = {f"{first}__{'lte' if first_desc else 'gte'}": value}
+    passed = {first: value, f"{second}__{'gte' if second_desc else 'lte'}": tie}
+    rows = list(qs.filter(**from_value).exclude(**passed)[:count])
+    if len(rows) < count:
+        rows += list(qs.filter(**{f"{first}__isnull": True})[: count - len(rows)])
+    return rows
 
 
 def _attr(obj: Any, path: str) -> Any:

@@ -70,12 +70,23 @@ def test_nullable_sort_field_pages_through_nulls_last(person):
         ApiToken.objects.filter(pk=token.pk).update(
             last_used_at=token.created_at.replace(year=2020 + i)
         )
-    for order in (("last_used_at", "id"), ("-last_used_at", "-id")):
-        seen, cursor = [], None
-        while True:
-            rows, cursor = keyset_page(ApiToken.objects.all(), order=order, cursor=cursor, limit=2)
-            seen += [row.pk for row in rows]
-            if cursor is None:
-                break
-        assert sorted(seen) == sorted(t.pk for t in made) and len(seen) == 7
-        assert all(ApiToken.objects.get(pk=pk).last_used_at is None for pk in seen[-3:])
+    # Two tokens share a date: the tie is broken by id across a page boundary too.
+    ApiToken.objects.filter(pk=made[1].pk).update(
+        last_used_at=made[0].created_at.replace(year=2020)
+    )
+    orders = [("last_used_at", "id"), ("-last_used_at", "-id"), ("last_used_at", "-id")]
+    for order in orders:
+        everything = [row.pk for row in keyset_page(
+            ApiToken.objects.all(), order=order, cursor=None, limit=100)[0]]  # fmt: skip
+        for limit in (1, 2, 3, 5):  # pages ending before, at and across the NULLs
+            seen, cursor = [], None
+            while True:
+                rows, cursor = keyset_page(
+                    ApiToken.objects.all(), order=order, cursor=cursor, limit=limit
+                )
+                seen += [row.pk for row in rows]
+                if cursor is None:
+                    break
+            assert seen == everything, (order, limit)
+        assert sorted(everything) == sorted(t.pk for t in made) and len(everything) == 7
+        assert all(ApiToken.objects.get(pk=pk).last_used_at is None for pk in everything[-3:])
