@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.test_serving import _web_processes  # the processes `tandem serve` spawned
+
 pytestmark = [
     pytest.mark.skipif(
         os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite's group commit"
@@ -190,12 +192,3 @@ def test_a_web_process_killed_mid_way_loses_no_answered_ticket_and_leaves_none_h
     # A create whose answer was lost with the process is stored whole or not at all.
     assert all(value[2:] == (1, 1) for value in stored.values())
     _numbers_and_log_are_whole(served["db"])
-
-
-def _web_processes(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
-            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.add(int(child))
-    return found
