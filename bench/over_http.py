@@ -242,6 +242,7 @@ def prepare(n_tickets: int, console) -> tuple[Portal, User, list[int], list[int]
         Contact.objects.filter(portal=portal).delete()
         Account.objects.filter(portal=portal).delete()
         desk._generate(portal, n_tickets, n_contacts, n_accounts, console)
+    desk.link_deals(portal)
     newest = list(
         Ticket.objects.filter(portal=portal).order_by("-id").values_list("id", flat=True)[:500]
     )

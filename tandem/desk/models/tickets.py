@@ -102,6 +102,9 @@ class Ticket(models.Model):
     # Denormalised from status/priority so every list view is one index range scan.
     is_open = models.BooleanField(default=True)
     is_high_priority = models.BooleanField(default=False)
+    # Denormalised from `crm_deal`'s "open" (the integration writes it): "Linked to open deals"
+    # is one index range scan, not a JSON read of every ticket (0.6-0.9 s at 1,000,000).
+    has_open_deal = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -140,6 +143,9 @@ class Ticket(models.Model):
             models.Index(
                 fields=["portal", "id"], condition=Q(is_high_priority=True), name="desk_t_high_p"
             ),
+            models.Index(
+                fields=["portal", "id"], condition=Q(has_open_deal=True), name="desk_t_deal_p"
+            ),
             models.Index(fields=["portal", "email", "id"], name="desk_t_email"),
             models.Index(fields=["portal", "due_date", "id"], name="desk_t_due"),
             # The flag views sorted by due date, as a lead triaging overdue tickets does: with
@@ -152,6 +158,7 @@ class Ticket(models.Model):
                     ("desk_t_overdue_due_p", Q(is_overdue=True)),
                     ("desk_t_escalated_due_p", Q(is_escalated=True)),
                     ("desk_t_high_due_p", Q(is_high_priority=True)),
+                    ("desk_t_deal_due_p", Q(has_open_deal=True)),
                 )
             ],
             # Covering the stats aggregate: a customer's figures come from the index alone.
@@ -198,6 +205,7 @@ class Ticket(models.Model):
     def sync_flags(self) -> None:
         self.is_open = self.status != self.Status.CLOSED
         self.is_high_priority = self.priority in (self.Priority.HIGH, self.Priority.URGENT)
+        self.has_open_deal = bool(isinstance(self.crm_deal, dict) and self.crm_deal.get("open"))
 
 
 class TicketEvent(models.Model):

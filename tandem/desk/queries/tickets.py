@@ -22,8 +22,9 @@ VIEWS = {
     "escalated": Q(is_escalated=True),
     "high_priority": Q(is_high_priority=True),
     # `crm_deal` is written by whoever links tickets to deals (the CRM integration), with
-    # `open` while the deal is: support prioritises those tickets. Desk knows no more of it.
-    "linked_open_deals": Q(crm_deal__open=True),
+    # `open` while the deal is: support prioritises those tickets. Desk knows no more of it
+    # (`has_open_deal` is that "open", kept by Ticket.sync_flags).
+    "linked_open_deals": Q(has_open_deal=True),
 }
 SORTS = {
     "-created_at": ("-id",),
