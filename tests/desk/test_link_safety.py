@@ -238,3 +238,22 @@ def test_a_message_deferred_by_a_bug_is_filed_once_after_the_fix(portal, monkeyp
     assert mailin.main("acme-support", io.BytesIO(raw)) == mailin.EX_OK  # the MTA again
     assert "already filed as" in capsys.readouterr().out
     assert Ticket.objects.filter(message_id="<first-123@customer.test>").count() == 1
+
+
+# 5. Links signed with keys derived once are the links Django's signing makes: links already
+# sent in emails keep working, and Django's own Signer reads the new ones.
+
+
+def test_links_are_signed_as_djangos_signer_signs_them(ticket, settings):
+    from django.utils.crypto import salted_hmac
+
+    for secret in (settings.SECRET_KEY, "another key, as after a rotation"):
+        settings.SECRET_KEY = secret
+        owner = salted_hmac("desk.link-owner", ticket.email, secret, algorithm="sha256")
+        data = {"t": ticket.pk, "p": ticket.portal_id, "e": owner.hexdigest()[:16]}
+        for salt, token in (
+            (links.RATING_SALT, links.rating_token(ticket)),
+            (links.CUSTOMER_SALT, links.customer_token(ticket)),
+        ):
+            assert token == signing.Signer(key=secret, salt=salt).sign_object(data)
+            assert links.ticket_from(token, salt) == ticket
