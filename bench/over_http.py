@@ -26,7 +26,7 @@ from django.test import Client
 from bench import desk
 from bench.harness import percentile, scenario
 from tandem.desk import actions
-from tandem.desk.models import Account, Contact, Portal, Thread, Ticket
+from tandem.desk.models import Account, Contact, Department, Portal, Thread, Ticket
 from tandem.identity import tokens
 from tandem.identity.models import User
 
@@ -45,6 +45,7 @@ class Endpoint:
     api: bool = False
     body: object = None  # (rng) -> bytes, for a POST
     status: int = 200
+    agent: bool = False  # as an agent of one department, not the portal's admin
 
 
 @dataclass
@@ -56,16 +57,23 @@ class Run:
 class Target:
     """The server's address and what a request needs to be let in."""
 
-    def __init__(self, port: int, session: str, token: str):
+    def __init__(self, port: int, session: str, token: str, agent_session: str):
         self.port = port
         self.page_headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+        self.agent_headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={agent_session}"}
         self.api_headers = {"Authorization": f"Bearer {token}"}
 
     def connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(HOST, self.port, timeout=30)
 
     def send(self, conn: http.client.HTTPConnection, endpoint: Endpoint, rng) -> None:
-        headers = dict(self.api_headers if endpoint.api else self.page_headers)
+        headers = dict(
+            self.api_headers
+            if endpoint.api
+            else self.agent_headers
+            if endpoint.agent
+            else self.page_headers
+        )
         body = None
         if endpoint.body is not None:
             body = endpoint.body(rng)
@@ -265,6 +273,16 @@ def prepare(n_tickets: int, console) -> tuple[Portal, User, list[int], list[int]
     return portal, admin, talked, contacts
 
 
+def department_agent(admin, portal: Portal) -> User:
+    """An agent of one of the portal's two departments: every list they open is narrowed to it."""
+    user = User.objects.filter(email="bench-agent@desk.test").first() or User.objects.create_user(
+        "bench-agent@desk.test", "bench-agent-password", name="Bench Agent"
+    )
+    billing = Department.objects.get(portal=portal, name="Billing")
+    actions.do_add_agent(actor=admin, portal=portal, user=user, departments=[billing])
+    return user
+
+
 def endpoints(slug: str, n_tickets: int, talked: list[int], contacts: list[int]) -> list:
     page = f"/desk/{slug}/tickets/"
     listed = [
@@ -275,6 +293,13 @@ def endpoints(slug: str, n_tickets: int, talked: list[int], contacts: list[int])
         Endpoint("GET /health/", lambda r: "/health/", 3),
         Endpoint("page tickets (list)", lambda r: page, 12),
         *listed,
+        Endpoint("page tickets, an agent of one department", lambda r: page, 12, agent=True),
+        Endpoint(
+            "page tickets?view=open, theirs, by due date",
+            lambda r: f"{page}?view=open&sort=due_date",
+            12,
+            agent=True,
+        ),
         Endpoint("API tickets (list)", lambda r: "/api/desk/v1/tickets", 8, api=True),
         Endpoint(
             "API a customer's tickets",
@@ -309,12 +334,18 @@ def http_bench(rec, *, quick: bool, console, tickets: int | None = None) -> None
     n_tickets = tickets or (20_000 if quick else 1_000_000)
     count, seconds = (50, 2.0) if quick else (200, 5.0)
     portal, admin, talked, contacts = prepare(n_tickets, console)
-    browser = Client()
+    browser, agent_browser = Client(), Client()
     browser.force_login(admin)
+    agent_browser.force_login(department_agent(admin, portal))
     _token, secret = tokens.do_create_token(actor=admin, kind="desk", tenant_id=portal.id)
     port = _free_port()
     server = serve(port)
-    target = Target(port, browser.cookies[settings.SESSION_COOKIE_NAME].value, secret)
+    target = Target(
+        port,
+        browser.cookies[settings.SESSION_COOKIE_NAME].value,
+        secret,
+        agent_browser.cookies[settings.SESSION_COOKIE_NAME].value,
+    )
     rec.value("tickets in the portal", n_tickets, "", note=f"{WORKERS} web workers")
     try:
         web = web_processes(server)
