@@ -104,11 +104,21 @@ def within(qs: QuerySet[Ticket], field: str, values) -> QuerySet[Ticket]:
     return qs.alias(**{alias: F(field) + 0}).filter(**{f"{alias}__in": values})
 
 
+def _departments_asked(departments, filters: dict):
+    """A reader limited to some departments who filters by one: that one if it is theirs, else
+    none, decided here rather than by reading the portal's tickets to find none of them."""
+    asked = filters.get("department_id")
+    if departments is None or asked in (None, ""):
+        return departments, filters
+    return {_int(asked, "department_id")} & set(departments), {**filters, "department_id": None}
+
+
 def tickets(
     agent: Agent, *, view: str = "all", q: str = "", email: str = "", **filters
 ) -> QuerySet[Ticket]:
     """One of the list views, narrowed by filters and a search on subject or number."""
     departments = None if agent.is_admin else agent.department_ids()
+    departments, filters = _departments_asked(departments, filters)
     base = _customer_scoped(agent.portal_id, departments, filters)
     if base is None:
         base = Ticket.objects.filter(portal_id=agent.portal_id)
@@ -122,6 +132,7 @@ def portal_tickets(
 ) -> QuerySet[Ticket]:
     """Tickets of a portal for a reader who is not an agent (the integration showing tickets
     on CRM records): all departments, or only `department_ids`."""
+    department_ids, filters = _departments_asked(department_ids, filters)
     qs = _customer_scoped(portal_id, department_ids, filters)
     if qs is None:
         qs = Ticket.objects.filter(portal_id=portal_id)
