@@ -341,3 +341,24 @@ def test_a_ticket_number_out_of_range_is_a_bad_request_not_a_refusal(browser_as)
     r = browser_as("agent").get(f"{BASE}/tickets/999999999999999999999/")
     assert r.status_code == 400
     assert "ticket_id" in r.content.decode()
+
+
+def test_a_link_to_a_later_page_that_is_not_ours_shows_the_first_page_and_says_so(
+    browser_as, person, make_ticket
+):
+    from django.utils import translation
+
+    make_ticket("The newest")
+    client = browser_as("agent")
+    agent = person("agent@acme.test")
+    for language, words in (
+        ("es", "Ese enlace a una página posterior no es válido"),
+        ("de", "Dieser Link auf eine weitere Seite ist ungültig"),
+    ):
+        agent.language = language
+        agent.save(update_fields=["language"])
+        for cursor in ("junk", "eyJ0IjoxfQ", "W1tdXQ"):
+            body = client.get(f"{BASE}/tickets/?sort=due_date&cursor={cursor}").content.decode()
+            assert words in body and "The newest" in body, cursor
+            with translation.override(language):  # not the API's words
+                assert translation.gettext("The cursor is not one this API gave out.") not in body

@@ -133,13 +133,21 @@ def _record_filters(me, params) -> list[dict]:
 def ticket_list(request):
     me = request.member
     params = _params(request)
+    cursor = request.GET.get("cursor") or None
     try:
-        rows, next_cursor = keyset_page(
+        qs, order = (
             queries.for_list(_tickets(me, request, params)),
-            order=queries.sort_order(params["sort"]),
-            cursor=request.GET.get("cursor") or None,
-            limit=PAGE_SIZE,
+            queries.sort_order(params["sort"]),
         )
+        try:
+            rows, next_cursor = keyset_page(qs, order=order, cursor=cursor, limit=PAGE_SIZE)
+        except Problem as exc:
+            if "cursor" not in exc.errors:
+                raise
+            # A link to a later page that is not one of ours (cut short, edited, from another
+            # order): the list from its start, said so, rather than an API's words and nothing.
+            rows, next_cursor = keyset_page(qs, order=order, cursor=None, limit=PAGE_SIZE)
+            params["error"] = _("That link to a later page is not valid: here is the first page.")
     except Problem as exc:
         rows, next_cursor, params["error"] = [], None, refusal_text(request, exc)
     context = {
