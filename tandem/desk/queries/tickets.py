@@ -91,11 +91,11 @@ def within(qs: QuerySet[Ticket], field: str, values) -> QuerySet[Ticket]:
     """`qs` narrowed to tickets whose `field` is one of `values`, planned by the set's size."""
     values = sorted(set(values))
     # Counted in the set's own index (no portal in this read, so no other index serves it), up
-    # to FEW + 1 and in SQL: a large set costs no rows in Python. The ids narrow `qs`, which
-    # keeps its tenant scope: another portal's ids find nothing.
+    # to FEW + 1 and in SQL: a large set costs no rows in Python. The set narrows `qs`, which
+    # keeps its tenant scope: another portal's tickets in it are not listed.
     in_set = Ticket.objects.filter(**{f"{field}__in": values}).order_by().values("id")
     if in_set[: FEW + 1].count() <= FEW:
-        return qs.filter(pk__in=[row["id"] for row in in_set])
+        return qs.filter(pk__in=in_set)  # the ids by the set's index, then each ticket by id
     # `+ 0` makes a condition no index answers: the list's order index is walked instead.
     alias = f"{field}_plus_zero"
     return qs.alias(**{alias: F(field) + 0}).filter(**{f"{alias}__in": values})
