@@ -51,9 +51,10 @@ def test_a_narrowed_list_holds_what_the_plain_filter_holds_in_order(
     admin, varied, department, monkeypatch, few
 ):
     monkeypatch.setattr(tickets_module, "FEW", few)
-    billing = department("Billing").id
-    filters = [{}, {"department_id": billing}, {"assignee_id": varied.id},
-               {"department_id": billing, "assignee_id": varied.id}]  # fmt: skip
+    billing, support = department("Billing").id, department("Support").id
+    mine = {"assignee_id": varied.id}
+    filters = [{}, {"department_id": billing}, {"department_id": support}, mine,
+               {"department_id": support, **mine}]  # fmt: skip
     for reader in (admin, varied):  # an admin sees all; the agent only Support
         for view in queries.VIEWS:
             for sort in SORTS:
