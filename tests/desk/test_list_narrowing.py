@@ -64,3 +64,26 @@ def test_a_narrowed_list_holds_what_the_plain_filter_holds_in_order(
                     )
                     want = _pages(_plain(reader, view, narrowed), sort)
                     assert got == want, (reader.role, view, sort, narrowed)
+
+
+def test_a_filter_naming_another_portals_department_or_agent_lists_and_reads_nothing(
+    admin, varied, other_portal, other_ticket
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tandem.desk.models import Agent, Department
+
+    theirs = {
+        "department_id": Department.objects.filter(portal=other_portal).first().id,
+        "assignee_id": Agent.objects.filter(portal=other_portal).first().id,
+    }
+    for field, value in theirs.items():
+        with CaptureQueriesContext(connection) as captured:
+            rows = list(queries.tickets(admin, **{field: value}))
+        assert rows == []
+        # Not even counted: the other portal's tickets are never read for this list.
+        assert not any(
+            "desk_ticket" in q["sql"] and f'{field}" IN ({value})' in q["sql"]
+            for q in captured.captured_queries
+        ), captured.captured_queries

@@ -197,10 +197,13 @@ class Ticket(models.Model):
 
     @property
     def overdue_now(self) -> bool:
-        """Overdue the moment the due date passes, even before the SLA sweep records it."""
-        if self.is_overdue:
-            return True
-        return bool(self.is_open and self.due_date and self.due_date <= timezone.now())
+        return self.overdue_at(self.is_overdue, self.is_open, self.due_date, timezone.now())
+
+    @staticmethod
+    def overdue_at(is_overdue: bool, is_open: bool, due_date, now) -> bool:
+        """Overdue the moment the due date passes, even before the SLA sweep records it (also
+        for a list's rows read as plain values)."""
+        return bool(is_overdue or (is_open and due_date is not None and due_date <= now))
 
     def sync_flags(self) -> None:
         self.is_open = self.status != self.Status.CLOSED

@@ -89,16 +89,32 @@ FEW = 2_000
 
 def within(qs: QuerySet[Ticket], field: str, values) -> QuerySet[Ticket]:
     """`qs` narrowed to tickets whose `field` is one of `values`, planned by the set's size."""
+    if qs.query.is_empty():  # e.g. a filter naming another portal's: nothing to plan
+        return qs
     values = sorted(set(values))
-    # Counted in the set's own index (no portal in this read, so no other index serves it), up
-    # to FEW + 1 and in SQL: a large set costs no rows in Python. The set narrows `qs`, which
-    # keeps its tenant scope: another portal's tickets in it are not listed.
+    # Counted in the set's own index, up to FEW + 1 and in SQL: a large set costs no rows in
+    # Python. No portal in this read, so that no other index serves it: the callers pass only
+    # their portal's departments and agents (_names_another_portals), and `qs` keeps its scope.
     in_set = Ticket.objects.filter(**{f"{field}__in": values}).order_by().values("id")
     if in_set[: FEW + 1].count() <= FEW:
         return qs.filter(pk__in=in_set)  # the ids by the set's index, then each ticket by id
     # `+ 0` makes a condition no index answers: the list's order index is walked instead.
     alias = f"{field}_plus_zero"
     return qs.alias(**{alias: F(field) + 0}).filter(**{f"{alias}__in": values})
+
+
+def _names_another_portals(portal_id: int, filters: dict) -> bool:
+    """A Department or Assignee filter naming another portal's department or agent: the list is
+    empty, and that portal's tickets are not read (not even counted by `within`)."""
+    from tandem.desk.models import Department
+
+    for field, model in (("department_id", Department), ("assignee_id", Agent)):
+        value = filters.get(field)
+        if value in (None, ""):
+            continue
+        if not model.objects.filter(pk=_int(value, field), portal_id=portal_id).exists():
+            return True
+    return False
 
 
 def _departments_asked(departments, filters: dict):
@@ -117,6 +133,8 @@ def tickets(
     departments = None if agent.is_admin else agent.department_ids()
     departments, filters = _departments_asked(departments, filters)
     base = _customer_scoped(agent.portal_id, departments, filters)
+    if _names_another_portals(agent.portal_id, filters):
+        base = Ticket.objects.none()
     if base is None:
         base = Ticket.objects.filter(portal_id=agent.portal_id)
         if departments is not None:
@@ -131,6 +149,8 @@ def portal_tickets(
     on CRM records): all departments, or only `department_ids`."""
     department_ids, filters = _departments_asked(department_ids, filters)
     qs = _customer_scoped(portal_id, department_ids, filters)
+    if _names_another_portals(portal_id, filters):
+        qs = Ticket.objects.none()
     if qs is None:
         qs = Ticket.objects.filter(portal_id=portal_id)
         if department_ids is not None:

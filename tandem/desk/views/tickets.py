@@ -70,8 +70,7 @@ def rows_html(rows, ticket_url: str) -> str:
         assignee = escape(user) if user else "—"
         due_date = t["due_date"]
         due = escape(date_format(localtime(due_date), "SHORT_DATETIME_FORMAT")) if due_date else "—"
-        # Ticket.overdue_now: overdue the moment the due date passes, before the sweep says so.
-        late = t["is_overdue"] or (t["is_open"] and due_date is not None and due_date <= now)
+        late = Ticket.overdue_at(t["is_overdue"], t["is_open"], due_date, now)
         out.append(
             f'<tr data-ticket="{t["id"]}"><td>{t["number"]}</td><td><a href="{url}{t["id"]}/">'
             f"{escape(t['subject'])}</a>{overdue if late else ''}"
