@@ -19,13 +19,15 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import QuerySet, signals
-from django.db.models.query import get_related_populators
+from django.db.models.query import ValuesListIterable, get_related_populators
 
 
 class Compiled:
     def __init__(self, qs: QuerySet, markers: list[Any]):
         if qs._prefetch_related_lookups:
             raise ValueError("A prepared read cannot prefetch.")
+        if qs._fields is not None and qs._iterable_class is not ValuesListIterable:
+            raise ValueError("A prepared read of values is a plain values_list().")
         self.alias = qs.db
         compiler = qs.query.get_compiler(using=self.alias)
         self.sql, params = compiler.as_sql()
@@ -37,14 +39,17 @@ class Compiled:
                 raise ValueError("Each argument of a prepared read must be used once, as it is.")
             self.slots.append(found[0])
         select, klass_info = compiler.select, compiler.klass_info
+        self.compiler = compiler
+        self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+        if qs._fields is not None:  # values_list(): the rows as they are
+            self.model = None
+            return
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
         self.related = get_related_populators(klass_info, select, self.alias)
         self.annotations = compiler.annotation_col_map
-        self.compiler = compiler
-        self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
 
     def run(self, args) -> list:
         params = list(self.params)
@@ -55,6 +60,8 @@ class Compiled:
             rows = cursor.fetchall()
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.model is None:
+            return [tuple(row) for row in rows]
         found = []
         for row in rows:
             obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
@@ -75,7 +82,8 @@ def _marker(index: int, value: Any) -> Any:
 
 class Prepared:
     """`Prepared(lambda a, b: Model.objects.filter(x=a, y=b)[:1])`, then `read(1, "z")` is
-    the list of that queryset's objects for those values."""
+    the list of that queryset's objects for those values; for a `values_list(…)` queryset,
+    the list of its rows (tuples)."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build

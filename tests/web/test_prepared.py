@@ -44,6 +44,29 @@ def test_a_prepared_read_gives_what_the_orm_gives_for_each_call_s_arguments(demo
 user_by_email = Prepared(lambda email: User.objects.filter(email=email)[:1])
 
 
+emails_of_role = Prepared(
+    lambda role: (
+        Agent.objects.filter(role=role)
+        .order_by("user__email", "id")
+        .values_list("id", "user__email", "joined_at")
+    )
+)
+
+
+def test_a_prepared_values_list_gives_the_orm_s_rows_converted(demo_data):
+    seen = 0
+    for role in sorted(set(Agent.objects.values_list("role", flat=True))):
+        orm = list(
+            Agent.objects.filter(role=role)
+            .order_by("user__email", "id")
+            .values_list("id", "user__email", "joined_at")
+        )
+        rows = emails_of_role(role)
+        assert rows == orm  # datetimes converted as the ORM converts them, not strings
+        seen += len(rows)
+    assert seen == Agent.objects.count() >= 3
+
+
 def test_each_thread_compiles_its_own_and_gets_the_same_answers(transactional_db):
     ana = User.objects.create_user("ana@example.test", "pw-long-enough-1", name="Ana")
     assert [u.pk for u in user_by_email("ana@example.test")] == [ana.pk]
@@ -68,6 +91,8 @@ def test_each_thread_compiles_its_own_and_gets_the_same_answers(transactional_db
         lambda email: User.objects.filter(email__icontains=email),  # the value is rewritten
         lambda pk: User.objects.filter(pk=pk) | User.objects.filter(id__gt=pk),  # used twice
         lambda pk: User.objects.filter(pk=pk).prefetch_related("groups"),
+        lambda pk: User.objects.filter(pk=pk).values("email"),  # dicts, not rows
+        lambda pk: User.objects.filter(pk=pk).values_list("email", flat=True),
     ],
 )
 def test_shapes_a_prepared_read_cannot_serve_are_refused_when_first_compiled(db, build):

@@ -19,6 +19,7 @@ from tandem.desk.models import Ticket
 from tandem.desk.views._common import FIELD_LABELS, attempt, desk_view
 from tandem.web.api import keyset_page
 from tandem.web.errors import Problem
+from tandem.web.render import option_tags
 
 
 def _fields(obj, names) -> list[dict]:
@@ -206,12 +207,7 @@ def _account_options(portal, contact) -> str:
     )
     if contact.account_id and contact.account_id not in {a.id for a in accounts}:
         accounts.insert(0, contact.account)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((a.id, " selected" if a.id == contact.account_id else "", a.account_name)
-         for a in accounts),
-    )  # fmt: skip
+    return option_tags(((a.id, a.account_name) for a in accounts), selected=contact.account_id)
 
 
 def _member_items(portal, account) -> str:

@@ -18,6 +18,7 @@ from tandem.desk.models import Ticket
 from tandem.desk.views._common import FIELD_LABELS, attempt, desk_view, refusal_text
 from tandem.desk.views.history import history_lines
 from tandem.web.errors import Problem
+from tandem.web.render import option_tags
 from tandem.web.richtext import html_to_text, text_to_html
 
 # The fields Update Field offers, in its order; each is called by its FIELD_LABELS label.
@@ -58,7 +59,11 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
     fields += [{"name": f"cf.{f.name}", "label": f.label} for f in custom]
     # Only the chosen field's suggestions come with the page (the first, or the one a refused
     # edit held); another field's are read when it is chosen (field_choices).
-    chosen = typed.get("field") if typed and typed.get("form") == "update-field" else "status"
+    refused = typed.get("field") if typed and typed.get("form") == "update-field" else None
+    chosen = refused or "status"
+    # Assign: an Admin picks anyone (names only, not their departments); an Agent can only
+    # take the ticket, so the page reads no list for them.
+    agents = queries.assignee_choices(me.portal) if me.is_admin else [(me.id, me.user.display_name)]
     context = {
         "portal": me.portal,
         "me": me,
@@ -66,13 +71,9 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
         "conversation": conversation,
         "attachments": attachments,
         "unsent_files": [a for a in attachments if a.thread_id is None],
-        "fields": fields,
+        "field_options": option_tags(((f["name"], f["label"]) for f in fields), selected=refused),
         "chosen": _field_choices(me.portal, chosen, custom),
-        # Assign: an Admin picks anyone (names only, not their departments); an Agent can
-        # only take the ticket, so the page reads no list for them.
-        "agents": (
-            queries.assignee_choices(me.portal) if me.is_admin else [(me.id, me.user.display_name)]
-        ),
+        "agent_options": option_tags(agents, selected=ticket.assignee_id),
         # Each form of the page posts to one of these: reversed once, not once per form.
         "urls": {
             name: reverse(f"desk:ticket_{name}", args=[me.portal.slug, ticket.id])
@@ -102,15 +103,17 @@ def _field_choices(portal, field: str, custom=None) -> dict:
         custom = queries.ticket_fields(portal) if custom is None else custom
         found = next((f for f in custom if f"cf.{f.name}" == field), None)
         if found is None:
-            return {"label": "", "choices": []}
-        return {"label": found.label, "choices": [(c, c) for c in found.choices]}
+            return {"label": "", "options": ""}
+        pairs = ((c, c) for c in found.choices)
+        return {"label": found.label, "options": option_tags(pairs, prefix=f"{found.label}: ")}
     if field == "department_id":
         choices = [(d.id, d.name) for d in queries.departments_of(portal)]
     elif field == "product_id":
         choices = [(p.id, p.product_name) for p in _products(portal)]
     else:
         choices = STATIC_CHOICES.get(field, [])
-    return {"label": FIELD_LABELS.get(field, ""), "choices": choices}
+    label = FIELD_LABELS.get(field, "")
+    return {"label": label, "options": option_tags(choices, prefix=f"{label}: ")}
 
 
 @desk_view

@@ -160,7 +160,7 @@ def ticket_list(request):
         "record_filters": _record_filters(me, params),
         "views": VIEW_LABELS,
         "sorts": SORT_LABELS,
-        "departments": queries.departments_of(me.portal).values_list("id", "name"),
+        "departments": queries.department_choices(me.portal),
         "agents": queries.assignee_choices(me.portal),
     }
     return page(request, "desk/tickets.html", context, partial="desk/_ticket_rows.html")
