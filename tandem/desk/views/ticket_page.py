@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tandem.desk import actions, hooks, queries
 from tandem.desk.models import Ticket
 from tandem.desk.views._common import FIELD_LABELS, attempt, desk_view, refusal_text
+from tandem.desk.views.conversation import conversation_html
 from tandem.desk.views.history import history_lines
 from tandem.web.errors import Problem
 from tandem.web.render import option_tags
@@ -68,7 +69,7 @@ def _page(request, ticket: Ticket, *, status: int = 200, typed: dict | None = No
         "portal": me.portal,
         "me": me,
         "ticket": ticket,
-        "conversation": conversation,
+        "conversation_html": conversation_html(me.portal, conversation),
         "attachments": attachments,
         "unsent_files": [a for a in attachments if a.thread_id is None],
         "field_options": option_tags(((f["name"], f["label"]) for f in fields), selected=refused),
