@@ -1,3 +1,5 @@
+import functools
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -41,25 +43,36 @@ def _field_labels():
     return FIELD_LABELS
 
 
-def _tabs(request, membership):
+TABS = ("home", "tickets", "contacts", "accounts", "products", "setup")
+
+
+@functools.lru_cache(maxsize=1024)
+def _tab_urls(slug: str, prefix: str) -> dict[str, str]:
+    """A portal's tab addresses (under the script `prefix` they were reversed with), reversed
+    once per process rather than on every page."""
     from django.urls import reverse
+
+    return {name: reverse(f"desk:{name}", args=[slug]) for name in TABS}
+
+
+def _tabs(request, membership):
+    from django.urls import get_script_prefix
     from django.utils.translation import gettext as _
 
     from tandem.web.nav import Tab
 
-    tabs = [
-        ("home", _("Home")),
-        ("tickets", _("Tickets")),
-        ("contacts", _("Contacts")),
-        ("accounts", _("Accounts")),
-        ("products", _("Products")),
-    ]
-    if membership.member.is_admin:
-        tabs.append(("setup", _("Setup")))
-    home = reverse("desk:home", args=[membership.slug])
+    labels = {
+        "home": _("Home"),
+        "tickets": _("Tickets"),
+        "contacts": _("Contacts"),
+        "accounts": _("Accounts"),
+        "products": _("Products"),
+        "setup": _("Setup"),
+    }
+    urls = _tab_urls(membership.slug, get_script_prefix())
     found = []
-    for name, label in tabs:
-        url = reverse(f"desk:{name}", args=[membership.slug])
-        active = request.path == url if url == home else request.path.startswith(url)
-        found.append(Tab(label, url, active=active))
+    for name in TABS if membership.member.is_admin else TABS[:-1]:
+        url = urls[name]
+        active = request.path == url if name == "home" else request.path.startswith(url)
+        found.append(Tab(labels[name], url, active=active))
     return found
