@@ -108,7 +108,7 @@ def _field_choices(portal, field: str, custom=None) -> dict:
         pairs = ((c, c) for c in found.choices)
         return {"label": found.label, "options": option_tags(pairs, prefix=f"{found.label}: ")}
     if field == "department_id":
-        choices = [(d.id, d.name) for d in queries.departments_of(portal)]
+        choices = queries.department_choices(portal)
     elif field == "product_id":
         choices = [(p.id, p.product_name) for p in _products(portal)]
     else:
