@@ -52,8 +52,12 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Django's cached loader, with each template's constant text rendered once per
+            # language (tandem/web/folding.py).
+            "loaders": [
+                ("tandem.web.folding.Loader", ["django.template.loaders.app_directories.Loader"])
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
