@@ -285,3 +285,34 @@ def test_list_rows_are_exactly_what_ninja_and_pydantic_would_answer(desk, portal
     expected = page_of(TicketRowOut).model_validate(envelope).model_dump()
     assert json.loads(r.content) == json.loads(json.dumps(expected, cls=NinjaJSONEncoder))
     assert r.content == json.dumps(expected, cls=NinjaJSONEncoder).encode()
+
+
+def test_a_list_row_says_what_the_ticket_says_alone(desk, admin, make_ticket, agent_of):
+    """List rows are read as plain values (queries.TicketRow), a ticket alone as a model: each
+    field of a row must come out as GET tickets/{id} has it, for every kind of value."""
+    plain = make_ticket("Plain", contact=None)
+    full = make_ticket(
+        "Full · Ünïcode <b>", description="<p>" + "é" * 300 + "</p>", priority="Urgent"
+    )
+    actions.do_update_ticket(
+        actor=admin, ticket=full, data={"assignee_id": agent_of("agent@acme.test").id}
+    )
+    Ticket.objects.filter(pk=full.pk).update(
+        due_date=timezone.now() - timedelta(hours=1, microseconds=123456),  # overdue, unswept
+        is_escalated=True,
+        crm_deal={"id": 7, "name": "Renewal", "amount": "900.00", "open": True},
+        cf={"plan": "Gold", "seats": 12},
+        first_response_at=timezone.now() - timedelta(minutes=5),
+    )
+    closed = make_ticket("Closed and rated")
+    desk("agent").patch(f"{T}/{closed.id}", {"status": "Closed"})
+    Ticket.objects.filter(pk=closed.pk).update(rating="good")
+    client = desk("admin")
+    rows = {row["id"]: row for row in client.get(f"{T}?limit=100").json()["data"]}
+    for ticket in (plain, full, closed):
+        alone = client.get(f"{T}/{ticket.id}").json()
+        description = alone.pop("description")
+        row = rows[ticket.id]
+        assert row.pop("description_preview") == description[:200]
+        assert row == alone
+    assert rows[full.id]["is_overdue"] and rows[full.id]["assignee_id"] is not None
