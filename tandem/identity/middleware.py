@@ -12,6 +12,9 @@ class PersonPreferencesMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            # Read once: the person itself from here on, not a lazy proxy that every one of a
+            # page's hundreds of reads of `request.user` goes through.
+            request.user = user = getattr(user, "_wrapped", user)
             if user.language:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
