@@ -2,8 +2,9 @@
 
 Django renders a template node by node on every request: the `{% translate "Reply" %}` looks
 its message up again, `{% static %}` and `{% url 'profile' %}` build their addresses again,
-and each run of markup between tags is one more node to call. On the ticket page those
-constant nodes were about a third of the rendering (`tandem bench http`).
+and each run of markup between tags is one more node to call. On the ticket page that was a
+sixth of all a request did (26.1 M instructions, 22.0 M once folded; every page has the
+shell's menus and links, all constant).
 
 This loader is Django's cached loader that, once per template it parses, replaces each run
 of constant nodes by one node that renders the run once per language (and escaping and
